@@ -1,0 +1,126 @@
+/**
+ * Virtual time for graders, on @sinonjs/fake-timers. Only timers and Date are faked (faking
+ * queueMicrotask or nextTick would stall promise-based code). One clock per grader file, installed before
+ * the learner's module loads (so a module that keeps a reference to setTimeout still uses the fake one)
+ * and reset to 0 before every check. fake-timers also patches the `timers` and `timers/promises` modules,
+ * which the setup file exposes to ESM imports, so every timer API a learner may pick runs on this clock.
+ */
+import * as FakeTimers from "@sinonjs/fake-timers";
+
+type InstalledClock = FakeTimers.Clock;
+import { afterAll, beforeAll, beforeEach } from "vitest";
+
+/** Captured before any clock is installed: the real event loop, used to let I/O settle. */
+const realSetImmediate = globalThis.setImmediate;
+
+export const FAKED = ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] as const;
+
+export type Outcome<T> =
+  | { state: "fulfilled"; value: T; at: number }
+  | { state: "rejected"; reason: unknown; at: number }
+  /** The call threw instead of returning a promise. */
+  | { state: "threw"; error: unknown; at: number }
+  /** Still pending: `stuck` = no timer left to fire; `runaway` = the step or time budget ran out. */
+  | { state: "pending"; why: "stuck" | "runaway"; at: number; timers: number };
+
+export interface RunOptions {
+  /** Most timers to fire before giving up (default 10 000). */
+  maxTimers?: number;
+  /** Most virtual ms to advance before giving up (default 1 hour). */
+  maxMs?: number;
+  /** Called after I/O settled and before each timer fires: lets a grader sample state at every instant. */
+  onStep?: (now: number) => void;
+}
+
+/** Lets promise chains and in-memory I/O run to quiescence, on the real event loop, with no wall-clock wait. */
+export async function settle(turns = 25): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => realSetImmediate(resolve));
+}
+
+export class VirtualClock {
+  private clock: InstalledClock | undefined;
+
+  install(): void {
+    this.clock ??= FakeTimers.install({ toFake: [...FAKED], now: 0, loopLimit: 100_000 });
+  }
+
+  uninstall(): void {
+    this.clock?.uninstall();
+    this.clock = undefined;
+  }
+
+  /** Clears every timer and sets virtual time back to 0. */
+  reset(): void {
+    this.installed.reset();
+  }
+
+  /** Virtual milliseconds since the last reset. */
+  now(): number {
+    return this.installed.now;
+  }
+
+  pendingTimers(): number {
+    return this.installed.countTimers();
+  }
+
+  /** Fires timers due within `ms` of virtual time, letting I/O settle between them. */
+  async advance(ms: number): Promise<void> {
+    const until = this.now() + ms;
+    await settle();
+    for (;;) {
+      const next = this.nextTimerAt();
+      if (next === undefined || next > until) break;
+      this.installed.next();
+      await settle();
+    }
+    this.installed.setSystemTime(Math.max(this.now(), until));
+  }
+
+  /**
+   * Calls `start` and drives virtual time until the promise it returns settles: let I/O settle, fire the
+   * next timer, repeat. Stops, reporting `pending`, when nothing is left to fire or a budget runs out.
+   */
+  async run<T>(start: () => PromiseLike<T> | T, options: RunOptions = {}): Promise<Outcome<T>> {
+    const { maxTimers = 10_000, maxMs = 3_600_000, onStep } = options;
+    const clock = this.installed;
+    const t0 = clock.now;
+    let result: Outcome<T> | undefined;
+    try {
+      Promise.resolve(start()).then(
+        (value) => (result = { state: "fulfilled", value, at: clock.now - t0 }),
+        (reason: unknown) => (result = { state: "rejected", reason, at: clock.now - t0 }),
+      );
+    } catch (error) {
+      return { state: "threw", error, at: 0 };
+    }
+    for (let fired = 0; ; fired++) {
+      await settle();
+      if (result) return result;
+      onStep?.(clock.now - t0);
+      const timers = clock.countTimers();
+      if (timers === 0) return { state: "pending", why: "stuck", at: clock.now - t0, timers };
+      if (fired >= maxTimers || clock.now - t0 > maxMs) return { state: "pending", why: "runaway", at: clock.now - t0, timers };
+      clock.next();
+    }
+  }
+
+  private nextTimerAt(): number | undefined {
+    const c = this.installed as unknown as { timers?: Record<string, { callAt: number }> };
+    const times = Object.values(c.timers ?? {}).map((t) => t.callAt);
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  private get installed(): InstalledClock {
+    if (!this.clock) throw new Error("virtual clock not installed: call useVirtualClock() at the top of the grader");
+    return this.clock;
+  }
+}
+
+/** Installs one virtual clock for this grader file, reset to 0 before every check. */
+export function useVirtualClock(): VirtualClock {
+  const clock = new VirtualClock();
+  beforeAll(() => clock.install());
+  beforeEach(() => clock.reset());
+  afterAll(() => clock.uninstall());
+  return clock;
+}

@@ -1,0 +1,120 @@
+/**
+ * The mock network: an MSW server answers every request learner code makes (global fetch, and
+ * node:http / node:https in any import style, via the facades in setup.ts). Requests no handler claims are
+ * answered with a network error by a catch-all handler and recorded in `unexpected`: nothing passes
+ * through to the real network, loopback included.
+ *
+ * Concurrency is observed with gates: `hold()` answers each request only when the test releases it, so a
+ * test can count exactly how many requests are in flight at any moment.
+ */
+import { http, HttpResponse, type HttpHandler } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { settle } from "./clock.ts";
+
+export { http, HttpResponse };
+
+/** Requests that reached no handler of the check: reported by `useNetwork().unexpected`. */
+const unexpected: string[] = [];
+
+const catchAll = http.all("*", ({ request }) => {
+  unexpected.push(`${request.method} ${request.url}`);
+  return HttpResponse.error();
+});
+
+export const server = setupServer(catchAll);
+
+export interface MockNetwork {
+  /** Installs handlers for the current check (they take precedence over the catch-all). */
+  use(...handlers: HttpHandler[]): void;
+  /** "METHOD url" of every request no handler answered during the current check. */
+  readonly unexpected: readonly string[];
+}
+
+/** Starts the MSW server for this grader file; handlers and records are reset before every check. */
+export function useNetwork(): MockNetwork {
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  beforeEach(() => {
+    unexpected.length = 0;
+  });
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return {
+    use: (...handlers) => server.use(...handlers),
+    get unexpected() {
+      return unexpected;
+    },
+  };
+}
+
+/** A request held by the mock server until the test releases it. */
+export interface HeldRequest {
+  readonly url: URL;
+  readonly method: string;
+  /** Index in arrival order. */
+  readonly index: number;
+  /** True once the test let it be answered. */
+  readonly released: boolean;
+  release(): void;
+}
+
+/**
+ * Gated requests: every request matching the handler waits until `release()`, then gets `respond(request)`.
+ * `inFlight` counts requests received and not yet released; `timeline` records the in-flight count after
+ * each arrival, for messages like "in flight: 1 2 3 4 5 6 (limit 5)".
+ */
+export class Gates {
+  readonly requests: HeldRequest[] = [];
+  readonly timeline: number[] = [];
+  peak = 0;
+
+  constructor(private readonly respond: (request: Request) => Response | Promise<Response>) {}
+
+  /** An MSW handler for `method url` that holds each request on a gate. */
+  handler(url: string, method: "get" | "all" = "get"): HttpHandler {
+    return http[method](url, async ({ request }) => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const held = {
+        url: new URL(request.url),
+        method: request.method,
+        index: this.requests.length,
+        released: false,
+        release: () => {
+          held.released = true;
+          open();
+        },
+      };
+      this.requests.push(held);
+      const now = this.inFlight;
+      this.timeline.push(now);
+      this.peak = Math.max(this.peak, now);
+      await opened;
+      return this.respond(request);
+    });
+  }
+
+  get inFlight(): number {
+    return this.requests.filter((r) => !r.released).length;
+  }
+
+  get waiting(): HeldRequest[] {
+    return this.requests.filter((r) => !r.released);
+  }
+
+  /** Releases the oldest held request (or the one given) and lets the learner's code react. */
+  async release(request: HeldRequest | undefined = this.waiting[0]): Promise<void> {
+    request?.release();
+    await settle();
+  }
+
+  /** Releases every held request, again and again, until none is left after I/O settles. */
+  async releaseAll(maxRounds = 10_000): Promise<void> {
+    for (let i = 0; i < maxRounds && this.inFlight > 0; i++) await this.release();
+  }
+
+  /** "1 2 3 4 5 6 (limit 5)" */
+  describeTimeline(limit: number): string {
+    return `${this.timeline.join(" ")} (limit ${limit})`;
+  }
+}
