@@ -13,6 +13,7 @@ import { test } from "vitest";
 import { findExercise } from "./exercises.ts";
 import { CheckFailure, GradingError, NOT_IMPLEMENTED, isNotImplemented, notStartedMessage, showError } from "./feedback.ts";
 import { displayPath } from "./paths.ts";
+import { recordProgress } from "./progress.ts";
 import { exerciseFile, exerciseUrl } from "./target.ts";
 
 export interface CheckMeta {
@@ -70,10 +71,14 @@ export function defineExercise<M extends object>(id: string) {
     const meta: CheckMeta = { exercise: id, check: checkId, points };
     test(title, { meta: { grading: meta } }, async () => {
       stubSeen = false;
+      recordProgress({ event: "start", check: title });
       try {
         await body();
+        recordProgress({ event: "end", check: title, state: "passed" });
       } catch (error) {
-        throw explain(stubSeen ? new Error(NOT_IMPLEMENTED) : error, shown);
+        const shownError = explain(stubSeen ? new Error(NOT_IMPLEMENTED) : error, shown);
+        recordProgress({ event: "end", check: title, state: "failed", error: { name: shownError.name, message: shownError.message } });
+        throw shownError;
       }
     });
   }

@@ -1,0 +1,105 @@
+/**
+ * Grades one or many targets in a single vitest run: one vitest project per target, each running the
+ * graders with its own GRADE_TARGET / GRADE_FILES. Starting vitest once for many targets is what makes
+ * the self-test and batch grading fast.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createVitest } from "vitest/node";
+import { Collector } from "./collector.ts";
+import { EXERCISES } from "./exercises.ts";
+import { REPO_ROOT } from "./paths.ts";
+import { PROGRESS_ENV, RUN_ENV } from "./progress.ts";
+import { buildReport, type GradeReport, type ObservedModule } from "./report.ts";
+import { Watchdog, hangMessage, type Hung } from "./watchdog.ts";
+import { FILES_ENV, TARGET_ENV } from "./target.ts";
+
+export interface GradeRun {
+  /** Unique name of the run (a vitest project name). */
+  label: string;
+  /** Folder with the exercise files. */
+  target: string;
+  /** Single-file overrides: exercise id → file. */
+  files?: Record<string, string>;
+  /** Exercise ids to grade (default: all). */
+  exercises?: readonly string[];
+}
+
+export const CONFIG_FILE = path.join(REPO_ROOT, "vitest.config.ts");
+
+export function graderFile(id: string): string {
+  return path.join(REPO_ROOT, "graders", `${id}.test.ts`);
+}
+
+export const DEFAULT_HANG_MS = 8_000;
+
+export function projectFor(run: GradeRun, progressDir?: string) {
+  const ids = run.exercises?.length ? run.exercises : EXERCISES.map((e) => e.id);
+  return {
+    extends: true as const,
+    test: {
+      name: run.label,
+      include: ids.map((id) => `graders/${id}.test.ts`),
+      env: {
+        [TARGET_ENV]: path.resolve(run.target),
+        [RUN_ENV]: run.label,
+        ...(progressDir ? { [PROGRESS_ENV]: progressDir } : {}),
+        [FILES_ENV]: JSON.stringify(Object.fromEntries(Object.entries(run.files ?? {}).map(([k, v]) => [k, path.resolve(v)]))),
+      },
+    },
+  };
+}
+
+export interface GradeOptions {
+  /** A check running longer than this (real ms) has blocked its worker: it is stopped. */
+  hangMs?: number;
+}
+
+/** Grades every run and returns one report per run, in the same order. */
+export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): Promise<GradeReport[]> {
+  const hangMs = options.hangMs ?? DEFAULT_HANG_MS;
+  const progressDir = mkdtempSync(path.join(tmpdir(), "grade-progress-"));
+  const collector = new Collector();
+  const watchdog = new Watchdog(progressDir, hangMs);
+  const vitest = await createVitest(
+    "test",
+    { config: CONFIG_FILE, root: REPO_ROOT, watch: false, reporters: [collector], passWithNoTests: true },
+    { test: { projects: runs.map((run) => projectFor(run, progressDir)) } },
+  );
+  watchdog.start();
+  try {
+    await vitest.start();
+  } finally {
+    watchdog.stop();
+    await vitest.close();
+    rmSync(progressDir, { recursive: true, force: true });
+  }
+  return runs.map((run) => {
+    const modules = collector.result.projects.get(run.label) ?? [];
+    for (const hung of watchdog.hung.filter((h) => h.run === run.label)) applyHang(modules, hung, hangMs);
+    return buildReport(path.resolve(run.target), modules, run.exercises);
+  });
+}
+
+/** Rewrites the module of a stopped worker: checks logged before the hang keep their verdicts. */
+export function applyHang(modules: ObservedModule[], hung: Hung, hangMs: number): void {
+  const module = modules.find((m) => m.file === hung.file);
+  if (!module) return;
+  const ended = new Map(hung.events.filter((e) => e.event === "end" && e.file === hung.file).map((e) => [e.check, e]));
+  const message = hangMessage(hung.check, hangMs);
+  for (const check of module.checks) {
+    const end = ended.get(check.name);
+    if (end?.event === "end") {
+      check.state = end.state;
+      check.errors = end.error ? [end.error] : [];
+    } else if (check.name === hung.check) {
+      check.state = "failed";
+      check.errors = [{ name: "GradingError", message }];
+    } else {
+      check.state = "failed";
+      check.errors = [{ name: "GradingError", message: `not run: the check "${hung.check}" hung and the grader had to stop this exercise` }];
+    }
+  }
+  module.errors = [{ name: "GradingError", message }];
+}

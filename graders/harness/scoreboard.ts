@@ -1,0 +1,85 @@
+/** The terminal scoreboard: per exercise, per check, total, and the next thing to work on. */
+import { EXERCISES } from "./exercises.ts";
+import { displayPath } from "./paths.ts";
+import { isNotStarted, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
+
+export interface ScoreboardOptions {
+  color?: boolean;
+  /** Also list the checks of exercises at full marks. */
+  verbose?: boolean;
+  /** One line saying the graders or harness differ from the course's (tamper evidence). */
+  notice?: string;
+}
+
+const paint = (on: boolean, code: string) => (text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+export function progressBar(done: number, total: number, width = 20): string {
+  const filled = total ? Math.round((done / total) * width) : 0;
+  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]`;
+}
+
+export function firstMiss(report: GradeReport): { exercise: ExerciseReport; test?: TestReport } | undefined {
+  for (const exercise of report.exercises) {
+    if (exercise.status === "passed") continue;
+    return { exercise, test: exercise.tests.find((t) => t.status !== "passed") };
+  }
+  return undefined;
+}
+
+function indent(text: string, pad: string): string {
+  return text.split("\n").map((line) => pad + line).join("\n");
+}
+
+export function renderScoreboard(report: GradeReport, options: ScoreboardOptions = {}): string {
+  const c = options.color ?? false;
+  const green = paint(c, "32"), red = paint(c, "31"), yellow = paint(c, "33"), dim = paint(c, "2"), bold = paint(c, "1");
+  const lines: string[] = [];
+  lines.push(bold(`Async TypeScript — scoreboard for ${displayPath(report.target)}/`));
+  if (options.notice) lines.push(yellow(`⚠ ${options.notice}`));
+  lines.push("");
+  const width = Math.max(...report.exercises.map((e) => e.id.length));
+  for (const ex of report.exercises) {
+    const title = EXERCISES.find((e) => e.id === ex.id)?.title ?? "";
+    const score = `${ex.score}/${ex.maxScore}`.padStart(6);
+    const head = `${ex.id.padEnd(width)}  ${title.padEnd(38)} ${score}`;
+    if (ex.status === "passed") {
+      lines.push(`${green("✓")} ${head}  ${green("complete")}`);
+      if (options.verbose) for (const t of ex.tests) lines.push(dim(`      ✓ ${`${t.points}/${t.maxPoints}`.padStart(5)}  ${t.name}`));
+      continue;
+    }
+    if (isNotStarted(ex)) {
+      lines.push(`${dim("·")} ${head}  ${dim(ex.tests[0]!.message!)}`);
+      continue;
+    }
+    if (ex.status === "error") {
+      lines.push(`${red("✗")} ${head}  ${red("could not be graded")}`);
+      if (ex.message) lines.push(red(indent(ex.message, "      ")));
+      if (ex.tests.every((t) => t.message === ex.message)) continue;
+    } else {
+      lines.push(`${yellow("◐")} ${head}`);
+    }
+    for (const t of ex.tests) {
+      const pts = `${t.points}/${t.maxPoints}`.padStart(5);
+      if (t.status === "passed") lines.push(`      ${green("✓")} ${pts}  ${t.name}`);
+      else {
+        lines.push(`      ${red("✗")} ${pts}  ${t.name}`);
+        if (t.message) lines.push(dim(indent(t.message, "               ")));
+      }
+    }
+  }
+  const complete = report.exercises.filter((e) => e.status === "passed").length;
+  lines.push("");
+  lines.push(
+    bold(`Total ${report.score}/${report.maxScore}`) +
+      `   ${progressBar(complete, report.exercises.length)} ${complete}/${report.exercises.length} exercises complete`,
+  );
+  const miss = firstMiss(report);
+  if (miss) {
+    const short = miss.exercise.id.slice(0, 2);
+    const what = miss.test ? `${miss.exercise.id} — ${miss.test.name}` : miss.exercise.id;
+    lines.push(`next: ${what}   (stuck? npm run hint -- ${short})`);
+  } else {
+    lines.push(green("All exercises complete. Well done!"));
+  }
+  return lines.join("\n");
+}
