@@ -5,55 +5,104 @@
  *   npm test -- 03                             only exercise 03 (number, name or id)
  *   npm run grade -- --target solutions        grade another folder (inside or outside the repo)
  *   npm run grade -- --target solutions --json r.json   also write the JSON report
+ *   npm run grade -- --check 03-retry-async/exact-backoff   one check (a CI step): exit 0 iff it ran and passed
  *
  * Exit code: 0 only at full marks for what was graded, 1 otherwise, 2 for a usage error.
+ * The whole run is bounded by --deadline seconds (default 120): nothing it starts outlives it.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gradeRuns } from "./engine.ts";
-import { findExercise } from "./exercises.ts";
+import { EXERCISES, findExercise } from "./exercises.ts";
 import { DEFAULT_TARGET } from "./paths.ts";
+import type { GradeReport } from "./report.ts";
 import { renderScoreboard } from "./scoreboard.ts";
 
 const USAGE = `usage: npm test [-- <exercise>...]
-       npm run grade -- [--target <dir>] [--json <file>] [--verbose] [<exercise>...]`;
+       npm run grade -- [--target <dir>] [--json <file>] [--verbose] [<exercise>...]
+       npm run grade -- [--target <dir>] --check <exercise>/<check id> [--check ...]
+options: --deadline <seconds>  stop everything after this long (default 120)`;
 
 export interface CliOptions {
   target: string;
   exercises: string[];
+  checks: string[];
   json?: string;
   verbose: boolean;
-}
-
-export function parseCli(argv: string[]): CliOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      target: { type: "string" },
-      json: { type: "string" },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) throw new UsageError(USAGE);
-  const exercises = positionals.map((p) => {
-    const info = findExercise(p);
-    if (!info) throw new UsageError(`unknown exercise "${p}": use a number (01), a name (retry-async) or an id (03-retry-async)`);
-    return info.id;
-  });
-  return { target: path.resolve(values.target ?? DEFAULT_TARGET), exercises, json: values.json, verbose: values.verbose ?? false };
+  deadlineSeconds: number;
 }
 
 export class UsageError extends Error {}
 
-function writeJson(file: string, data: unknown): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, JSON.stringify(data, null, 2) + "\n");
+export function parseCli(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        target: { type: "string" },
+        json: { type: "string" },
+        check: { type: "string", multiple: true },
+        deadline: { type: "string" },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) throw new UsageError(USAGE);
+  const exercise = (name: string) => {
+    const info = findExercise(name);
+    if (!info) throw new UsageError(`unknown exercise "${name}": use a number (03), a name (retry-async) or an id (03-retry-async)`);
+    return info.id;
+  };
+  const checks = (values.check ?? []).map((c) => {
+    const [ex, id] = c.split("/");
+    if (!ex || !id) throw new UsageError(`--check takes <exercise>/<check id>, e.g. 03-retry-async/exact-backoff; got "${c}"`);
+    return `${exercise(ex)}/${id}`;
+  });
+  const exercises = [...new Set([...positionals.map(exercise), ...checks.map((c) => c.split("/")[0]!)])];
+  const deadlineSeconds = Number(values.deadline ?? 120);
+  if (!(deadlineSeconds > 0)) throw new UsageError(`--deadline takes a number of seconds; got "${values.deadline}"`);
+  return {
+    target: path.resolve(values.target ?? DEFAULT_TARGET),
+    exercises: EXERCISES.map((e) => e.id).filter((id) => exercises.includes(id)),
+    checks,
+    json: values.json,
+    verbose: values.verbose ?? false,
+    deadlineSeconds,
+  };
 }
 
-async function main(argv: string[]): Promise<number> {
+export function writeFileMakingDirs(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** For --check: one line per requested check, and whether every one of them ran and passed. */
+export function checkVerdicts(report: GradeReport, checks: readonly string[]): { ok: boolean; lines: string[] } {
+  let ok = true;
+  const lines = checks.map((wanted) => {
+    const [exerciseId, checkId] = wanted.split("/");
+    const test = report.exercises.find((e) => e.id === exerciseId)?.tests.find((t) => t.id === checkId);
+    if (!test) {
+      ok = false;
+      return `✗ ${wanted}: no such check ran — the grader does not define it (was it removed or renamed?)`;
+    }
+    if (test.status !== "passed") {
+      ok = false;
+      return `✗ ${wanted} ${test.points}/${test.maxPoints}  ${test.name}\n  ${(test.message ?? test.status).split("\n").join("\n  ")}`;
+    }
+    return `✓ ${wanted} ${test.points}/${test.maxPoints}  ${test.name}`;
+  });
+  return { ok, lines };
+}
+
+export async function main(argv: string[]): Promise<number> {
   let options: CliOptions;
   try {
     options = parseCli(argv);
@@ -61,12 +110,24 @@ async function main(argv: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
-  const [report] = await gradeRuns([{ label: "grade", target: options.target, exercises: options.exercises }]);
-  if (options.json) writeJson(options.json, report);
+  const deadline = setTimeout(() => {
+    console.error(`grading did not finish within ${options.deadlineSeconds} s; stopping.`);
+    process.exit(1);
+  }, options.deadlineSeconds * 1000);
+  deadline.unref();
+  const [report] = await gradeRuns([{ label: "grade", target: options.target, exercises: options.exercises, checks: options.checks }]);
+  if (options.json) writeFileMakingDirs(options.json, JSON.stringify(report, null, 2) + "\n");
+  if (options.checks.length) {
+    const { ok, lines } = checkVerdicts(report!, options.checks);
+    console.log(lines.join("\n"));
+    return ok ? 0 : 1;
+  }
   console.log(renderScoreboard(report!, { color: process.stdout.isTTY, verbose: options.verbose }));
   return report!.score === report!.maxScore ? 0 : 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("cli.ts")) {
-  process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  const code = await main(process.argv.slice(2));
+  // Exit explicitly: a learner's leftover timer or socket must not keep the grade from finishing.
+  process.exit(code);
 }

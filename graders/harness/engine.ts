@@ -24,6 +24,8 @@ export interface GradeRun {
   files?: Record<string, string>;
   /** Exercise ids to grade (default: all). */
   exercises?: readonly string[];
+  /** Only these checks ("<exercise>/<check id>"); the others are skipped (default: all). */
+  checks?: readonly string[];
 }
 
 export const CONFIG_FILE = path.join(REPO_ROOT, "vitest.config.ts");
@@ -44,6 +46,7 @@ export function projectFor(run: GradeRun, progressDir?: string) {
       env: {
         [TARGET_ENV]: path.resolve(run.target),
         [RUN_ENV]: run.label,
+        ...(run.checks?.length ? { GRADE_ONLY_CHECKS: run.checks.join(",") } : {}),
         ...(progressDir ? { [PROGRESS_ENV]: progressDir } : {}),
         [FILES_ENV]: JSON.stringify(Object.fromEntries(Object.entries(run.files ?? {}).map(([k, v]) => [k, path.resolve(v)]))),
       },
