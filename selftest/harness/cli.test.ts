@@ -1,0 +1,33 @@
+import { expect, test } from "vitest";
+import { checkVerdicts, parseCli, UsageError } from "../../graders/harness/cli.ts";
+import { DEFAULT_TARGET } from "../../graders/harness/paths.ts";
+import type { GradeReport } from "../../graders/harness/report.ts";
+
+test("defaults: every exercise of exercises/", () => {
+  expect(parseCli([])).toEqual({ target: DEFAULT_TARGET, exercises: [], checks: [], json: undefined, verbose: false, deadlineSeconds: 120 });
+});
+
+test("exercises by number or name, in course order; checks imply their exercise", () => {
+  expect(parseCli(["retry-async", "1"]).exercises).toEqual(["01-download-files", "03-retry-async"]);
+  const o = parseCli(["--check", "3/exact-backoff", "--target", "/x", "--json", "r.json"]);
+  expect(o).toMatchObject({ target: "/x", exercises: ["03-retry-async"], checks: ["03-retry-async/exact-backoff"], json: "r.json" });
+});
+
+test("usage errors are clear", () => {
+  expect(() => parseCli(["04"])).toThrow(UsageError);
+  expect(() => parseCli(["--check", "exact-backoff"])).toThrow(/<exercise>\/<check id>/);
+  expect(() => parseCli(["--deadline", "soon"])).toThrow(/seconds/);
+  expect(() => parseCli(["--nope"])).toThrow(UsageError);
+});
+
+test("--check verdict: ok only if every requested check ran and passed", () => {
+  const report: GradeReport = { target: "/t", score: 5, maxScore: 30, exercises: [{ id: "03-retry-async", score: 5, maxScore: 30, status: "failed", tests: [
+    { name: "backoff", id: "exact-backoff", points: 5, maxPoints: 5, status: "passed" },
+    { name: "same", id: "same-error", points: 0, maxPoints: 3, status: "failed", message: "wrapped" },
+  ] }] };
+  expect(checkVerdicts(report, ["03-retry-async/exact-backoff"]).ok).toBe(true);
+  expect(checkVerdicts(report, ["03-retry-async/exact-backoff", "03-retry-async/same-error"]).ok).toBe(false);
+  const missing = checkVerdicts(report, ["03-retry-async/gone"]);
+  expect(missing.ok).toBe(false);
+  expect(missing.lines[0]).toMatch(/no such check ran/);
+});

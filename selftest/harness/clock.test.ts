@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { VirtualClock, settle } from "../../graders/harness/clock.ts";
+import { liveBuiltin } from "../../graders/harness/live-module.ts";
+
+/** What a grader's `import { setTimeout } from "node:timers/promises"` sees (the setup file's facade). */
+const timersPromises = liveBuiltin("timers/promises") as unknown as typeof import("node:timers/promises");
+
+const clock = new VirtualClock();
+beforeAll(() => clock.install());
+beforeEach(() => clock.reset());
+afterAll(() => clock.uninstall());
+
+test("run drives virtual time until the promise settles and reports when", async () => {
+  const started = performance.now();
+  const o = await clock.run(async () => {
+    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, 500));
+    return "done";
+  });
+  expect(o).toEqual({ state: "fulfilled", value: "done", at: 1_500 });
+  expect(performance.now() - started).toBeLessThan(1_000);
+});
+
+test("timers/promises, seen through the live facade, runs on the virtual clock too", async () => {
+  const o = await clock.run(() => timersPromises.setTimeout(250, "v"));
+  expect(o).toEqual({ state: "fulfilled", value: "v", at: 250 });
+});
+
+test("rejections, synchronous throws, stuck and runaway promises are told apart", async () => {
+  const boom = new Error("boom");
+  expect(await clock.run(() => Promise.reject(boom))).toEqual({ state: "rejected", reason: boom, at: 0 });
+  expect(await clock.run(() => { throw boom; })).toEqual({ state: "threw", error: boom, at: 0 });
+  expect(await clock.run(() => new Promise(() => {}))).toMatchObject({ state: "pending", why: "stuck" });
+  const forever = () => new Promise(() => setInterval(() => {}, 10));
+  expect(await clock.run(forever, { maxTimers: 50 })).toMatchObject({ state: "pending", why: "runaway" });
+});
+
+test("reset sets time back to 0 and clears timers", async () => {
+  setTimeout(() => {}, 100);
+  expect(clock.pendingTimers()).toBe(1);
+  await clock.advance(40);
+  expect(clock.now()).toBe(40);
+  clock.reset();
+  expect(clock.now()).toBe(0);
+  expect(clock.pendingTimers()).toBe(0);
+});
+
+test("settle lets chained promises and immediates finish without a timer", async () => {
+  let done = false;
+  void Promise.resolve().then(() => new Promise((r) => setImmediate(r))).then(() => (done = true));
+  await settle();
+  expect(done).toBe(true);
+});

@@ -1,0 +1,49 @@
+import { expect, test } from "vitest";
+import { firstMiss, progressBar, renderScoreboard } from "../../graders/harness/scoreboard.ts";
+import type { GradeReport } from "../../graders/harness/report.ts";
+
+const report: GradeReport = {
+  target: "/somewhere/exercises",
+  score: 33,
+  maxScore: 100,
+  exercises: [
+    { id: "01-download-files", score: 0, maxScore: 35, status: "failed", tests: [{ name: "window", id: "w", points: 0, maxPoints: 35, status: "failed", message: "not started yet — open exercises/01-download-files.ts" }] },
+    { id: "02-enrich-csv", score: 3, maxScore: 35, status: "failed", tests: [
+      { name: "fifo", id: "f", points: 3, maxPoints: 3, status: "passed" },
+      { name: "drain", id: "d", points: 0, maxPoints: 32, status: "failed", message: "resolved at 3000 ms; expected 1000 ms\nhint: run workers at once" },
+    ] },
+    { id: "03-retry-async", score: 30, maxScore: 30, status: "passed", tests: [{ name: "backoff", id: "b", points: 30, maxPoints: 30, status: "passed" }] },
+  ],
+};
+
+test("shows each exercise, failing checks with their message and hint, the total and what is next", () => {
+  const text = renderScoreboard(report);
+  expect(text).toContain("01-download-files");
+  expect(text).toContain("not started yet — open exercises/01-download-files.ts");
+  expect(text).toMatch(/✗ +0\/32 +drain/);
+  expect(text).toContain("hint: run workers at once");
+  expect(text).toMatch(/03-retry-async .*30\/30 +complete/);
+  expect(text).toContain("Total 33/100");
+  expect(text).toContain("1/3 exercises complete");
+  expect(text).toContain("next: 01-download-files");
+  expect(text).not.toContain("\x1b[");
+});
+
+test("colors only when asked", () => {
+  expect(renderScoreboard(report, { color: true })).toContain("\x1b[");
+});
+
+test("a notice line is shown when given", () => {
+  expect(renderScoreboard(report, { notice: "graders modified" })).toContain("⚠ graders modified");
+});
+
+test("full marks congratulates", () => {
+  const done: GradeReport = { ...report, score: 30, maxScore: 30, exercises: [report.exercises[2]!] };
+  expect(renderScoreboard(done)).toContain("All exercises complete");
+  expect(firstMiss(done)).toBeUndefined();
+});
+
+test("progressBar", () => {
+  expect(progressBar(1, 2, 4)).toBe("[██░░]");
+  expect(progressBar(0, 0, 2)).toBe("[░░]");
+});

@@ -1,0 +1,64 @@
+import { appendFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test } from "vitest";
+import { applyHang } from "../../graders/harness/engine.ts";
+import { readProgress } from "../../graders/harness/progress.ts";
+import { Watchdog } from "../../graders/harness/watchdog.ts";
+
+function log(dir: string, pid: number, ...events: object[]) {
+  for (const e of events) appendFileSync(path.join(dir, `${pid}.jsonl`), JSON.stringify(e) + "\n");
+}
+
+test("kills a worker whose check runs longer than the limit, and only that one", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "wd-"));
+  const base = { run: "r", file: "/g/03.test.ts" };
+  log(dir, 11, { event: "start", check: "a", ...base }, { event: "end", check: "a", state: "passed", ...base }, { event: "start", check: "b", ...base });
+  log(dir, 12, { event: "start", check: "x", ...base }, { event: "end", check: "x", state: "passed", ...base });
+  let now = 0;
+  const killed: number[] = [];
+  const dog = new Watchdog(dir, 1_000, (pid) => killed.push(pid), () => now);
+  dog.poll();
+  now = 999;
+  dog.poll();
+  expect(killed).toEqual([]);
+  now = 1_001;
+  dog.poll();
+  dog.poll();
+  expect(killed).toEqual([11]);
+  expect(dog.hung).toMatchObject([{ pid: 11, check: "b", run: "r", file: "/g/03.test.ts" }]);
+  expect(readProgress(dir).get(12)).toHaveLength(2);
+});
+
+test("a worker moving on to the next check restarts its clock", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "wd-"));
+  const base = { run: "r", file: "/g" };
+  log(dir, 5, { event: "start", check: "a", ...base });
+  let now = 0;
+  const killed: number[] = [];
+  const dog = new Watchdog(dir, 1_000, (pid) => killed.push(pid), () => now);
+  dog.poll();
+  now = 900;
+  log(dir, 5, { event: "end", check: "a", state: "passed", ...base }, { event: "start", check: "b", ...base });
+  dog.poll();
+  now = 1_500;
+  dog.poll();
+  expect(killed).toEqual([]);
+});
+
+test("applyHang keeps verdicts logged before the hang, names the hung check, marks the rest not run", () => {
+  const file = "/g/03.test.ts";
+  const modules = [{ file, errors: [], checks: ["a", "b", "c"].map((name) => ({ name, state: "pending" as const, errors: [] })) }];
+  applyHang(modules, { run: "r", file, check: "b", pid: 1, events: [
+    { event: "start", run: "r", file, check: "a" },
+    { event: "end", run: "r", file, check: "a", state: "failed", error: { name: "CheckFailure", message: "wrong" } },
+    { event: "start", run: "r", file, check: "b" },
+  ] }, 8_000);
+  const [m] = modules;
+  expect(m!.checks.map((c) => [c.name, c.state, (c.errors as { message: string }[])[0]?.message.slice(0, 30)])).toEqual([
+    ["a", "failed", "wrong"],
+    ["b", "failed", 'the check "b" never finished: '],
+    ["c", "failed", 'not run: the check "b" hung an'],
+  ]);
+  expect(m!.errors).toHaveLength(1);
+});
