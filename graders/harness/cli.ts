@@ -6,6 +6,8 @@
  *   npm run grade -- --target solutions        grade another folder (inside or outside the repo)
  *   npm run grade -- --target solutions --json r.json   also write the JSON report
  *   npm run grade -- --check 03-retry-async/exact-backoff   one check (a CI step): exit 0 iff it ran and passed
+ *   npm run grade -- --format gradescope --out results.json  another format (gradescope, junit, markdown, json);
+ *                                              without --out it is printed instead of the scoreboard
  *
  * Exit code: 0 only at full marks for what was graded, 1 otherwise, 2 for a usage error.
  * The whole run is bounded by --deadline seconds (default 120): nothing it starts outlives it.
@@ -13,8 +15,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { gradeRuns } from "./engine.ts";
+import { gradeIsolated } from "./isolated.ts";
 import { EXERCISES, findExercise } from "./exercises.ts";
+import { FORMATS, formatReport, isFormat, type Format } from "./formats.ts";
 import { DEFAULT_TARGET } from "./paths.ts";
 import type { GradeReport } from "./report.ts";
 import { renderScoreboard } from "./scoreboard.ts";
@@ -22,6 +25,7 @@ import { renderScoreboard } from "./scoreboard.ts";
 const USAGE = `usage: npm test [-- <exercise>...]
        npm run grade -- [--target <dir>] [--json <file>] [--verbose] [<exercise>...]
        npm run grade -- [--target <dir>] --check <exercise>/<check id> [--check ...]
+       npm run grade -- [--target <dir>] --format gradescope|junit|markdown|json [--out <file>]
 options: --deadline <seconds>  stop everything after this long (default 120)`;
 
 export interface CliOptions {
@@ -29,6 +33,9 @@ export interface CliOptions {
   exercises: string[];
   checks: string[];
   json?: string;
+  /** Another output format: written to `out`, or printed instead of the scoreboard. */
+  format?: Format;
+  out?: string;
   verbose: boolean;
   deadlineSeconds: number;
 }
@@ -44,6 +51,8 @@ export function parseCli(argv: string[]): CliOptions {
       options: {
         target: { type: "string" },
         json: { type: "string" },
+        format: { type: "string" },
+        out: { type: "string" },
         check: { type: "string", multiple: true },
         deadline: { type: "string" },
         verbose: { type: "boolean", default: false },
@@ -68,11 +77,17 @@ export function parseCli(argv: string[]): CliOptions {
   const exercises = [...new Set([...positionals.map(exercise), ...checks.map((c) => c.split("/")[0]!)])];
   const deadlineSeconds = Number(values.deadline ?? 120);
   if (!(deadlineSeconds > 0)) throw new UsageError(`--deadline takes a number of seconds; got "${values.deadline}"`);
+  if (values.format !== undefined && !isFormat(values.format)) {
+    throw new UsageError(`--format takes one of ${FORMATS.join(", ")}; got "${values.format}"`);
+  }
+  const format = values.format ?? (values.out !== undefined ? "json" : undefined);
   return {
     target: path.resolve(values.target ?? DEFAULT_TARGET),
     exercises: EXERCISES.map((e) => e.id).filter((id) => exercises.includes(id)),
     checks,
     json: values.json,
+    format,
+    out: values.out,
     verbose: values.verbose ?? false,
     deadlineSeconds,
   };
@@ -110,13 +125,22 @@ export async function main(argv: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
-  const deadline = setTimeout(() => {
-    console.error(`grading did not finish within ${options.deadlineSeconds} s; stopping.`);
-    process.exit(1);
-  }, options.deadlineSeconds * 1000);
-  deadline.unref();
-  const [report] = await gradeRuns([{ label: "grade", target: options.target, exercises: options.exercises, checks: options.checks }]);
+  let report: GradeReport | undefined;
+  try {
+    [report] = await gradeIsolated([{ label: "grade", target: options.target, exercises: options.exercises, checks: options.checks }], {
+      deadlineMs: options.deadlineSeconds * 1000,
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
   if (options.json) writeFileMakingDirs(options.json, JSON.stringify(report, null, 2) + "\n");
+  if (options.format && options.out) writeFileMakingDirs(options.out, formatReport(report!, options.format));
+  if (options.format && !options.out) {
+    await new Promise<void>((resolve) => process.stdout.write(formatReport(report!, options.format!), () => resolve()));
+    if (options.checks.length) return checkVerdicts(report!, options.checks).ok ? 0 : 1;
+    return report!.score === report!.maxScore ? 0 : 1;
+  }
   if (options.checks.length) {
     const { ok, lines } = checkVerdicts(report!, options.checks);
     console.log(lines.join("\n"));

@@ -5,6 +5,7 @@
  * The reporter shows `message` as is; stack traces of the harness are never shown.
  */
 import { inspect } from "node:util";
+import { displayPath } from "./paths.ts";
 
 /** Marker the exercise stubs throw; seeing it means "not started yet". */
 export const NOT_IMPLEMENTED = "Not implemented yet";
@@ -60,4 +61,38 @@ export function isNotImplemented(error: unknown): boolean {
 
 export function notStartedMessage(file: string): string {
   return `not started yet — open ${file}`;
+}
+
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+/** vitest turns a learner's process.exit(code) into an Error; returns the code it was called with. */
+export function escapedExit(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : typeof error === "string" ? error : "";
+  return /process\.exit unexpectedly called with "([^"]*)"/.exec(message)?.[1];
+}
+
+/** Why a learner's file failed to load, in one or two lines: the compiler's complaint and where. */
+export function describeLoadError(error: unknown): string {
+  const exit = escapedExit(error);
+  if (exit !== undefined) return `it calls process.exit(${exit}) while loading; a module must not end the process`;
+  const text = stripAnsi(error instanceof Error ? error.message : String(error));
+  if (/^Transform failed/.test(text)) {
+    const problem = /\[[A-Z_]+\]\s*(.+)/.exec(text)?.[1]?.trim();
+    const where = /([^\s\[\]]+\.ts:\d+:\d+)/.exec(text)?.[1];
+    return `it does not compile: ${problem ?? text.split("\n")[0]}${where ? ` (at ${where})` : ""}`;
+  }
+  const frame = error instanceof Error ? /^\s*at .*?((?:\/|[A-Za-z]:\\)[^\s():]+\.ts):(\d+)/m.exec(error.stack ?? "") : null;
+  return `it throws while loading: ${showError(error)}${frame ? ` (at ${displayPath(frame[1]!)}:${frame[2]})` : ""}`;
+}
+
+/**
+ * Makes learner-controlled text safe to print in a CI log: a line starting with "::" (or "##[") would be
+ * read by GitHub Actions as a workflow command, e.g. a forged "::notice title=Autograding report::".
+ */
+export function neutralizeCommands(text: string): string {
+  return stripAnsi(text).replace(/^(\s*)(::|##\[)/gm, "$1› $2");
 }

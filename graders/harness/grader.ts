@@ -7,14 +7,16 @@
  * Each check is a vitest test carrying its points in `meta.grading`, declared once, beside the test.
  * The learner's module is imported lazily, from the folder chosen at run time (see target.ts), so a file
  * that is missing, does not load or lacks an export costs that exercise's checks only, with a clear message.
+ * A check that never finishes is stopped after CHECK_LIMIT_MS of real time, and an exercise whose checks
+ * keep hanging stops being run after FILE_BUDGET_MS: bounded time, whatever the learner's code does.
  */
 import { createRequire } from "node:module";
 import { test } from "vitest";
 import { findExercise } from "./exercises.ts";
-import { CheckFailure, GradingError, NOT_IMPLEMENTED, isNotImplemented, notStartedMessage, showError } from "./feedback.ts";
+import { CheckFailure, GradingError, NOT_IMPLEMENTED, describeLoadError, escapedExit, isNotImplemented, notStartedMessage, showError } from "./feedback.ts";
 import { displayPath } from "./paths.ts";
 import { recordProgress } from "./progress.ts";
-import { exerciseFile, exerciseUrl } from "./target.ts";
+import { exerciseFile } from "./target.ts";
 
 export interface CheckMeta {
   exercise: string;
@@ -30,11 +32,25 @@ declare module "@vitest/runner" {
 
 /** The real `node:fs`: graders' own `node:fs` imports are routed to memfs by the setup file. */
 const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
+/** Real timers, captured before any fake clock is installed. */
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/** A check still running after this much real time is stopped (checks take milliseconds). */
+export const CHECK_LIMIT_MS = 3_000;
+/** Once checks of one exercise have hung this long in total, its remaining checks are not run. */
+export const FILE_BUDGET_MS = 9_000;
 
 /** Thrown by a check whose learner code still throws the stub's "Not implemented yet". */
 export class NotStarted extends Error {
   override name = "NotStarted";
 }
+
+/** GRADE_ONLY_CHECKS="<exercise>/<check>,…" runs only those checks (one CI step per check); others are skipped. */
+const onlyChecks = process.env.GRADE_ONLY_CHECKS ? new Set(process.env.GRADE_ONLY_CHECKS.split(",")) : undefined;
+
+/** What learner code did during the current check that the check itself may only see indirectly. */
+const seen = { stub: false, exit: undefined as string | undefined };
 
 export function defineExercise<M extends object>(id: string) {
   const info = findExercise(id);
@@ -42,6 +58,7 @@ export function defineExercise<M extends object>(id: string) {
   const file = exerciseFile(id);
   const shown = displayPath(file);
   let loading: Promise<M> | undefined;
+  let hungMs = 0;
 
   async function importExercise(): Promise<M> {
     if (!realFs.existsSync(file)) {
@@ -49,9 +66,10 @@ export function defineExercise<M extends object>(id: string) {
     }
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(/* @vite-ignore */ exerciseUrl(id))) as Record<string, unknown>;
+      // A path, not a file:// URL: vitest then tracks the file, and watch mode regrades on save.
+      mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
     } catch (error) {
-      throw new GradingError(`${shown} does not load: ${showError(error)}${locate(error)}`);
+      throw new GradingError(`${shown} does not load: ${describeLoadError(error)}`);
     }
     const missing = info!.exports.filter((name) => typeof mod[name] !== "function");
     if (missing.length) {
@@ -66,18 +84,43 @@ export function defineExercise<M extends object>(id: string) {
     return loading;
   }
 
+  /** Runs `body`, stopping it after CHECK_LIMIT_MS of real time. */
+  async function bounded(body: () => Promise<void> | void): Promise<void> {
+    if (hungMs >= FILE_BUDGET_MS) {
+      throw new GradingError(`not run: earlier checks of this exercise never finished (${Math.round(hungMs / 1000)} s spent waiting)`);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = realSetTimeout(() => {
+        hungMs += CHECK_LIMIT_MS;
+        reject(
+          new GradingError(
+            `this check never finished: after ${CHECK_LIMIT_MS / 1000} s of real time your code was still running. ` +
+              "Is there a promise that never resolves, or a loop waiting for something that never happens?",
+          ),
+        );
+      }, CHECK_LIMIT_MS);
+    });
+    try {
+      await Promise.race([Promise.resolve().then(body), limit]);
+    } finally {
+      realClearTimeout(timer);
+    }
+  }
+
   /** Declares one graded check worth `points`. */
   function check(checkId: string, title: string, points: number, body: () => Promise<void> | void): void {
     const meta: CheckMeta = { exercise: id, check: checkId, points };
     const selected = onlyChecks === undefined || onlyChecks.has(`${id}/${checkId}`);
     (selected ? test : test.skip)(title, { meta: { grading: meta } }, async () => {
-      stubSeen = false;
+      seen.stub = false;
+      seen.exit = undefined;
       recordProgress({ event: "start", check: title });
       try {
-        await body();
+        await bounded(body);
         recordProgress({ event: "end", check: title, state: "passed" });
       } catch (error) {
-        const shownError = explain(stubSeen ? new Error(NOT_IMPLEMENTED) : error, shown);
+        const shownError = explain(error, shown);
         recordProgress({ event: "end", check: title, state: "failed", error: { name: shownError.name, message: shownError.message } });
         throw shownError;
       }
@@ -90,7 +133,15 @@ export function defineExercise<M extends object>(id: string) {
 /** Turns whatever a check threw into the error the learner should read. */
 export function explain(error: unknown, shownFile: string): Error {
   if (error instanceof GradingError) return error;
-  if (isNotImplemented(error) || (error instanceof Error && isNotImplemented(new Error(error.message)))) {
+  const exit = seen.exit ?? escapedExit(error);
+  if (exit !== undefined) {
+    return new CheckFailure({
+      observed: `your code called process.exit(${exit})`,
+      expected: "a function that reports failure by rejecting its promise, never by ending the process",
+      hint: "remove process.exit; throw an Error (in an async function that rejects the promise) instead",
+    });
+  }
+  if (seen.stub || isNotImplemented(error) || (error instanceof Error && error.message.includes(NOT_IMPLEMENTED))) {
     return new NotStarted(notStartedMessage(shownFile));
   }
   if (error instanceof CheckFailure) return error;
@@ -101,20 +152,15 @@ export function explain(error: unknown, shownFile: string): Error {
   });
 }
 
-/** GRADE_ONLY_CHECKS="<exercise>/<check>,…" runs only those checks (one CI step per check); others are skipped. */
-const onlyChecks = process.env.GRADE_ONLY_CHECKS ? new Set(process.env.GRADE_ONLY_CHECKS.split(",")) : undefined;
-
-/** Set when learner code threw or rejected with the stub's "Not implemented yet" during the current check. */
-let stubSeen = false;
-
-function noticeStub(error: unknown): void {
-  if (isNotImplemented(error)) stubSeen = true;
+function notice(error: unknown): void {
+  if (isNotImplemented(error)) seen.stub = true;
+  seen.exit ??= escapedExit(error);
 }
 
 /**
- * Wraps the module's plain functions to notice the stub's "Not implemented yet", even when a check only
- * sees it as "rejected with …". Classes are left as they are (a Proxy would break private fields); their
- * stub methods throw straight into the check.
+ * Wraps the module's plain functions to notice what learner code threw or rejected with (the stub's
+ * "Not implemented yet", a process.exit call), even when a check only sees it as "rejected with …".
+ * Classes are left as they are (a Proxy would break private fields); their methods throw into the check.
  */
 function observe(mod: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...mod };
@@ -124,19 +170,14 @@ function observe(mod: Record<string, unknown>): Record<string, unknown> {
       apply(target, thisArg, args) {
         try {
           const result: unknown = Reflect.apply(target, thisArg, args);
-          if (result instanceof Promise) result.then(undefined, noticeStub);
+          if (result instanceof Promise) result.then(undefined, notice);
           return result;
         } catch (error) {
-          noticeStub(error);
+          notice(error);
           throw error;
         }
       },
     });
   }
   return out;
-}
-
-function locate(error: unknown): string {
-  const frame = error instanceof Error ? /\((\/[^)]+:\d+:\d+)\)/.exec(error.stack ?? "")?.[1] : undefined;
-  return frame ? ` (at ${displayPath(frame)})` : "";
 }

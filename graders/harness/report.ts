@@ -3,6 +3,7 @@
  * vitest observed, reduced to plain data so it can be unit-tested without running vitest.
  */
 import { EXERCISES, type ExerciseInfo } from "./exercises.ts";
+import { neutralizeCommands } from "./feedback.ts";
 import type { CheckMeta } from "./grader.ts";
 
 export type Status = "passed" | "failed" | "error";
@@ -15,6 +16,8 @@ export interface TestReport {
   maxPoints: number;
   status: Status;
   message?: string;
+  /** The first lines the learner's code printed during this check (console), if any. */
+  output?: string;
 }
 
 export interface ExerciseReport {
@@ -40,6 +43,8 @@ export interface ObservedCheck {
   meta?: CheckMeta;
   state: "passed" | "failed" | "skipped" | "pending";
   errors: { name?: string; message?: string }[];
+  /** What the learner's code printed during the check. */
+  output?: string;
 }
 
 /** What vitest observed for one grader file. */
@@ -62,7 +67,7 @@ export function truncate(text: string, max = MAX_MESSAGE): string {
 
 function checkReport(check: ObservedCheck): TestReport {
   const maxPoints = check.meta?.points ?? 0;
-  const base = { name: check.name, id: check.meta?.check ?? check.name, maxPoints };
+  const base = { name: check.name, id: check.meta?.check ?? check.name, maxPoints, ...(check.output ? { output: neutralizeCommands(check.output) } : {}) };
   if (check.state === "passed") return { ...base, points: maxPoints, status: "passed" };
   if (check.state === "failed") {
     const error = check.errors[0] ?? {};
@@ -74,7 +79,7 @@ function checkReport(check: ObservedCheck): TestReport {
 
 /** vitest prefixes some messages ("Error: …"); learners need only the sentence. */
 function cleanMessage(message: string): string {
-  return message.replace(/^(Error|CheckFailure|NotStarted|GradingError): /, "").trim();
+  return neutralizeCommands(message.replace(/^(Error|CheckFailure|NotStarted|GradingError): /, "").trim());
 }
 
 export function exerciseReport(info: ExerciseInfo, module: ObservedModule | undefined): ExerciseReport {

@@ -9,6 +9,8 @@ export interface ScoreboardOptions {
   verbose?: boolean;
   /** One line saying the graders or harness differ from the course's (tamper evidence). */
   notice?: string;
+  /** Watch mode: one line per exercise, and only the next failing check in full. */
+  compact?: boolean;
 }
 
 const paint = (on: boolean, code: string) => (text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -51,6 +53,11 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
       lines.push(`${dim("·")} ${head}  ${dim(ex.tests[0]!.message!)}`);
       continue;
     }
+    if (options.compact) {
+      const passed = ex.tests.filter((t) => t.status === "passed").length;
+      lines.push(`${ex.status === "error" ? red("✗") : yellow("◐")} ${head}  ${dim(`${passed}/${ex.tests.length} checks`)}`);
+      continue;
+    }
     if (ex.status === "error") {
       lines.push(`${red("✗")} ${head}  ${red("could not be graded")}`);
       if (ex.message) lines.push(red(indent(ex.message, "      ")));
@@ -64,6 +71,7 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
       else {
         lines.push(`      ${red("✗")} ${pts}  ${t.name}`);
         if (t.message) lines.push(dim(indent(t.message, "               ")));
+        if (t.output) lines.push(dim(indent(`your code printed:\n${indent(t.output, "│ ")}`, "               ")));
       }
     }
   }
@@ -78,6 +86,8 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     const short = miss.exercise.id.slice(0, 2);
     const what = miss.test ? `${miss.exercise.id} — ${miss.test.name}` : miss.exercise.id;
     lines.push(`next: ${what}   (stuck? npm run hint -- ${short})`);
+    const why = miss.test?.message ?? miss.exercise.message;
+    if (options.compact && why) lines.push(indent(why, "      "));
   } else {
     lines.push(green("All exercises complete. Well done!"));
   }

@@ -1,0 +1,57 @@
+/**
+ * npm run watch [-- <exercise>]: vitest in watch mode over the learner's files. After every run (every
+ * save) the terminal shows the scoreboard, the progress bar and the next check to work on.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createVitest, type Reporter, type TestModule } from "vitest/node";
+import { observeModule } from "./collector.ts";
+import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, projectFor } from "./engine.ts";
+import { findExercise } from "./exercises.ts";
+import { DEFAULT_TARGET, REPO_ROOT } from "./paths.ts";
+import { buildReport, type ObservedModule } from "./report.ts";
+import { renderScoreboard } from "./scoreboard.ts";
+import { Watchdog } from "./watchdog.ts";
+
+const args = process.argv.slice(2);
+const exercises = args.filter((a) => !a.startsWith("--")).map((a) => {
+  const info = findExercise(a);
+  if (!info) {
+    console.error(`unknown exercise "${a}": use a number (03), a name (retry-async) or an id (03-retry-async)`);
+    process.exit(2);
+  }
+  return info.id;
+});
+const target = path.resolve(process.env.GRADE_TARGET || DEFAULT_TARGET);
+const progressDir = mkdtempSync(path.join(tmpdir(), "grade-watch-"));
+const watchdog = new Watchdog(progressDir, DEFAULT_HANG_MS);
+const tty = process.stdout.isTTY;
+
+class WatchScoreboard implements Reporter {
+  private started = 0;
+  /** Latest result of every grader file: a rerun of one file keeps the others' scores. */
+  private readonly latest = new Map<string, ObservedModule>();
+
+  onTestRunStart(): void {
+    this.started = performance.now();
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<unknown>): void {
+    const observed = modules.map((m) => observeModule(m, unhandled as never[]));
+    for (const hung of watchdog.hung.splice(0)) applyHang(observed, hung, DEFAULT_HANG_MS);
+    for (const m of observed) this.latest.set(m.file, m);
+    const report = buildReport(target, [...this.latest.values()], exercises);
+    if (tty) process.stdout.write("\x1bc");
+    console.log(renderScoreboard(report, { color: tty, compact: true }));
+    console.log(`\ngraded in ${Math.round(performance.now() - this.started)} ms · watching ${path.relative(REPO_ROOT, target) || target}/ — save a file to grade again, Ctrl+C to stop`);
+  }
+}
+
+const vitest = await createVitest(
+  "test",
+  { config: CONFIG_FILE, root: REPO_ROOT, watch: true, reporters: [new WatchScoreboard()], passWithNoTests: true },
+  { test: { projects: [projectFor({ label: "watch", target, exercises }, progressDir)] } },
+);
+watchdog.start();
+await vitest.start();
