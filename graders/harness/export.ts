@@ -1,0 +1,146 @@
+/**
+ * npm run export -- <dir> [--force] [--gradescope]
+ *
+ * Writes the learner-facing repository an instructor publishes as the assignment template: the stubs,
+ * the graders and their harness, the fixtures the graders read, the workflow, package.json without the
+ * maintainers' scripts, the lock file, the configs and the README (without its maintainers' section).
+ * Never solutions/, selftest/, .ci/ or the known submissions.
+ *
+ * --gradescope also puts Gradescope's setup.sh and run_autograder at the root: zip the folder's contents
+ * and upload it as the autograder (see gradescope/run_autograder).
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { EXERCISES } from "./exercises.ts";
+import { REPO_ROOT } from "./paths.ts";
+
+/** package.json scripts only maintainers use. */
+export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mutation", "bench"]);
+/** A script that mentions one of these needs something the template does not ship. */
+const MAINTAINER_PATHS = ["selftest", "solutions", ".ci/", "classroom.ts", "export.ts", "stryker"];
+/** Harness modules that only maintainers run (they need solutions/ or write the template). */
+const MAINTAINER_MODULES = new Set(["classroom.ts", "export.ts"]);
+/** Fixture folders of the self-test's known submissions (correct, wrong and hostile ones). */
+const KNOWN_SUBMISSIONS = new Set(["submissions", "hostile"]);
+/** A known submission declares its verdict on line 1 ("// expect: …"), wherever it lives. */
+function isKnownSubmission(file: string): boolean {
+  return file.endsWith(".ts") && statSync(file).isFile() && readFileSync(file, "utf8").startsWith("// expect:");
+}
+/** Lines the template's .gitignore must have (hint levels are per learner). */
+const IGNORED = ["node_modules/", "reports/", ".hints.json"];
+/** In README.md, text between these markers is for maintainers only. */
+const README_CUT = /<!--\s*maintainers:start\s*-->[\s\S]*?<!--\s*maintainers:end\s*-->\n?/g;
+
+export interface ExportOptions {
+  /** Write into a folder that is not empty. */
+  force?: boolean;
+  /** Also put gradescope/setup.sh and gradescope/run_autograder at the root. */
+  gradescope?: boolean;
+}
+
+/** The learner's package.json: the same dependencies (the lock file stays valid), no maintainer scripts. */
+export function learnerPackageJson(text: string): string {
+  const pkg = JSON.parse(text) as { scripts?: Record<string, string> };
+  if (pkg.scripts) {
+    pkg.scripts = Object.fromEntries(
+      Object.entries(pkg.scripts).filter(([name, command]) => !MAINTAINER_SCRIPTS.has(name) && !MAINTAINER_PATHS.some((p) => command.includes(p))),
+    );
+  }
+  return JSON.stringify(pkg, null, 2) + "\n";
+}
+
+/** tsconfig.json without the folders the template does not have. */
+export function learnerTsconfig(text: string, exists: (dir: string) => boolean): string {
+  const config = JSON.parse(text) as { include?: string[] };
+  if (config.include) config.include = config.include.filter((p) => exists(p.split("/")[0]!));
+  return JSON.stringify(config, null, 2) + "\n";
+}
+
+export function learnerGitignore(text: string): string {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  for (const line of IGNORED) if (!lines.includes(line)) lines.push(line);
+  return lines.join("\n") + "\n";
+}
+
+export function learnerReadme(text: string): string {
+  return text.replace(README_CUT, "");
+}
+
+/** The files copied as they are, relative to the repository root. */
+export function templateFiles(root = REPO_ROOT): string[] {
+  const files: string[] = [];
+  const walk = (rel: string, skip: (rel: string) => boolean = () => false) => {
+    const abs = path.join(root, rel);
+    if (!existsSync(abs) || skip(rel)) return;
+    if (statSync(abs).isDirectory()) for (const name of readdirSync(abs).sort()) walk(path.join(rel, name), skip);
+    else files.push(rel.split(path.sep).join("/"));
+  };
+  for (const { id } of EXERCISES) {
+    walk(`exercises/${id}.ts`);
+    walk(`graders/${id}.test.ts`);
+    walk(`fixtures/${id}`, (rel) => rel.split(path.sep).some((part) => KNOWN_SUBMISSIONS.has(part)) || isKnownSubmission(path.join(root, rel)));
+  }
+  walk("graders/harness", (rel) => MAINTAINER_MODULES.has(path.basename(rel)) && path.dirname(rel) === path.join("graders", "harness"));
+  for (const file of ["vitest.config.ts", "package-lock.json", ".github/workflows/classroom.yml"]) walk(file);
+  return files;
+}
+
+export function exportTemplate(dir: string, options: ExportOptions = {}, root = REPO_ROOT): string[] {
+  const out = path.resolve(dir);
+  if (existsSync(out) && readdirSync(out).length > 0 && !options.force) {
+    throw new Error(`${out} is not empty; choose a new folder (or add --force to write over it)`);
+  }
+  mkdirSync(out, { recursive: true });
+  const written: string[] = [];
+  const write = (file: string, text: string) => {
+    mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+    writeFileSync(path.join(out, file), text);
+    written.push(file);
+  };
+  for (const file of templateFiles(root)) {
+    mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+    cpSync(path.join(root, file), path.join(out, file));
+    written.push(file);
+  }
+  const read = (file: string) => readFileSync(path.join(root, file), "utf8");
+  write("package.json", learnerPackageJson(read("package.json")));
+  write("tsconfig.json", learnerTsconfig(read("tsconfig.json"), (d) => existsSync(path.join(out, d))));
+  write(".gitignore", learnerGitignore(existsSync(path.join(root, ".gitignore")) ? read(".gitignore") : ""));
+  if (existsSync(path.join(root, "README.md"))) write("README.md", learnerReadme(read("README.md")));
+  if (options.gradescope) {
+    for (const file of ["setup.sh", "run_autograder"]) {
+      cpSync(path.join(root, "gradescope", file), path.join(out, file));
+      written.push(file);
+    }
+  }
+  return written.sort();
+}
+
+export function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { force: { type: "boolean", default: false }, gradescope: { type: "boolean", default: false } },
+  });
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1) {
+    console.error("usage: npm run export -- <dir> [--force] [--gradescope]");
+    return 2;
+  }
+  try {
+    const files = exportTemplate(dir, { force: values.force, gradescope: values.gradescope });
+    console.log(`wrote the learner template to ${path.resolve(dir)} (${files.length} files).`);
+    console.log(values.gradescope
+      ? "Gradescope: zip the folder's contents (not the folder): cd <dir> && zip -r ../autograder.zip . -x 'node_modules/*'"
+      : "Next: push it to a new repository and mark it as a template (Settings → Template repository).");
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  process.exit(main(process.argv.slice(2)));
+}

@@ -1,0 +1,239 @@
+/**
+ * Every machine-readable result is made from the one GradeReport (report.ts):
+ *   json        the report itself
+ *   gradescope  Gradescope's results.json (autograder specification: score, tests[] …)
+ *   junit       JUnit XML, for any LMS or CI that reads it (testsuites > testsuite > testcase)
+ *   markdown    a scoreboard table for GitHub's job summary ($GITHUB_STEP_SUMMARY)
+ */
+import { EXERCISES } from "./exercises.ts";
+import { isNotStarted, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
+import { firstMiss, progressBar } from "./scoreboard.ts";
+
+export const FORMATS = ["json", "gradescope", "junit", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function isFormat(name: string): name is Format {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+export function formatReport(report: GradeReport, format: Format): string {
+  switch (format) {
+    case "json":
+      return JSON.stringify(report, null, 2) + "\n";
+    case "gradescope":
+      return JSON.stringify(toGradescope(report), null, 2) + "\n";
+    case "junit":
+      return toJUnit(report);
+    case "markdown":
+      return toMarkdown(report);
+  }
+}
+
+const titleOf = (id: string) => EXERCISES.find((e) => e.id === id)?.title ?? id;
+const numberOf = (id: string) => id.slice(0, 2);
+
+/** The checks of an exercise, or one stand-in check when the exercise could not be graded at all. */
+function checksOf(ex: ExerciseReport): TestReport[] {
+  const declared = ex.tests.reduce((sum, t) => sum + t.maxPoints, 0);
+  const tests = [...ex.tests];
+  if (declared < ex.maxScore) {
+    tests.push({
+      name: tests.length ? "checks that did not run" : "grading the exercise",
+      id: "grader",
+      points: 0,
+      maxPoints: ex.maxScore - declared,
+      status: "error",
+      message: ex.message ?? "these points belong to checks that did not run",
+    });
+  }
+  return tests;
+}
+
+// ── Gradescope ─────────────────────────────────────────────────────────────────────────────────
+
+export interface GradescopeTest {
+  name: string;
+  number: string;
+  score: number;
+  max_score: number;
+  status: "passed" | "failed";
+  output: string;
+  tags: string[];
+  visibility: "visible";
+}
+
+export interface GradescopeResults {
+  score: number;
+  output: string;
+  output_format: "text";
+  test_output_format: "text";
+  test_name_format: "text";
+  visibility: "visible";
+  stdout_visibility: "visible";
+  execution_time?: number;
+  extra_data: { maxScore: number; exercises: { id: string; score: number; maxScore: number; status: string }[] };
+  tests: GradescopeTest[];
+}
+
+/** Gradescope's results.json (see the autograder specification's "Output format"). */
+export function toGradescope(report: GradeReport, options: { executionSeconds?: number } = {}): GradescopeResults {
+  const tests: GradescopeTest[] = [];
+  for (const ex of report.exercises) {
+    checksOf(ex).forEach((t, i) => {
+      tests.push({
+        name: `${ex.id}: ${t.name}`,
+        number: `${Number(numberOf(ex.id))}.${i + 1}`,
+        score: t.points,
+        max_score: t.maxPoints,
+        status: t.status === "passed" ? "passed" : "failed",
+        output: t.status === "passed" ? "passed" : (t.message ?? t.status),
+        tags: [ex.id],
+        visibility: "visible",
+      });
+    });
+  }
+  const results: GradescopeResults = {
+    score: report.score,
+    output: summaryLine(report),
+    output_format: "text",
+    test_output_format: "text",
+    test_name_format: "text",
+    visibility: "visible",
+    stdout_visibility: "visible",
+    extra_data: {
+      maxScore: report.maxScore,
+      exercises: report.exercises.map((e) => ({ id: e.id, score: e.score, maxScore: e.maxScore, status: e.status })),
+    },
+    tests,
+  };
+  if (options.executionSeconds !== undefined) results.execution_time = Math.round(options.executionSeconds);
+  return results;
+}
+
+function summaryLine(report: GradeReport): string {
+  const complete = report.exercises.filter((e) => e.status === "passed").length;
+  const miss = firstMiss(report);
+  const next = miss ? `\nnext: ${miss.exercise.id}${miss.test ? ` — ${miss.test.name}` : ""}   (stuck? npm run hint -- ${numberOf(miss.exercise.id)})` : "";
+  return `Total ${report.score}/${report.maxScore} — ${complete}/${report.exercises.length} exercises complete${next}`;
+}
+
+// ── JUnit XML ──────────────────────────────────────────────────────────────────────────────────
+
+/** Characters XML 1.0 does not allow at all (control characters, lone surrogates, U+FFFE/U+FFFF). */
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ANSI = /\u001B\[[0-9;]*[A-Za-z]/g;
+
+/** Escapes text for an XML attribute or element: & < > " ' and characters XML cannot carry. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(ANSI, "")
+    .replace(INVALID_XML, "\uFFFD")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+/** Attributes also keep their line breaks (a parser would fold a raw newline into a space). */
+function attr(text: string): string {
+  return escapeXml(text).replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+}
+
+/** JUnit XML: testsuites > one testsuite per exercise > one testcase per check (failure / error inside). */
+export function toJUnit(report: GradeReport): string {
+  const suites = report.exercises.map((ex) => ({ ex, tests: checksOf(ex) }));
+  const count = (tests: TestReport[], status: TestReport["status"]) => tests.filter((t) => t.status === status).length;
+  const all = suites.flatMap((s) => s.tests);
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="Async TypeScript autograder" tests="${all.length}" failures="${count(all, "failed")}" errors="${count(all, "error")}" skipped="0" time="0">`,
+  ];
+  for (const { ex, tests } of suites) {
+    lines.push(
+      `  <testsuite name="${attr(ex.id)}" tests="${tests.length}" failures="${count(tests, "failed")}" errors="${count(tests, "error")}" skipped="0" time="0">`,
+      `    <properties>`,
+      `      <property name="title" value="${attr(titleOf(ex.id))}"/>`,
+      `      <property name="score" value="${ex.score}"/>`,
+      `      <property name="maxScore" value="${ex.maxScore}"/>`,
+      `      <property name="status" value="${ex.status}"/>`,
+      `    </properties>`,
+    );
+    for (const t of tests) {
+      // Only the attributes every JUnit reader knows; the points go in the name. Durations are not measured.
+      const open = `    <testcase classname="${attr(ex.id)}" name="${attr(`${t.name} [${t.maxPoints} ${t.maxPoints === 1 ? "point" : "points"}]`)}" time="0"`;
+      if (t.status === "passed") {
+        lines.push(`${open}/>`);
+        continue;
+      }
+      const tag = t.status === "error" ? "error" : "failure";
+      const message = t.message ?? t.status;
+      const type = t.status === "error" ? "GradingError" : "CheckFailure";
+      lines.push(
+        `${open}>`,
+        `      <${tag} message="${attr(message.split("\n")[0] ?? "")}" type="${type}">${escapeXml(`${t.points}/${t.maxPoints} points\n${message}`)}</${tag}>`,
+        `    </testcase>`,
+      );
+    }
+    lines.push(`  </testsuite>`);
+  }
+  lines.push(`</testsuites>`);
+  return lines.join("\n") + "\n";
+}
+
+// ── Markdown (job summary) ─────────────────────────────────────────────────────────────────────
+
+/** Text for one markdown table cell: no raw HTML, no column breaks, one line. */
+export function cell(text: string): string {
+  return text
+    .replace(ANSI, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\|/g, "\\|")
+    .replace(/\r?\n/g, "<br>");
+}
+
+function statusOf(ex: ExerciseReport): { icon: string; text: string } {
+  if (ex.status === "passed") return { icon: "✅", text: "complete" };
+  if (isNotStarted(ex)) return { icon: "⬜", text: `not started yet — open exercises/${ex.id}.ts` };
+  if (ex.status === "error") return { icon: "❌", text: `could not be graded: ${ex.message ?? "error"}` };
+  const missed = ex.tests.filter((t) => t.status !== "passed").length;
+  return { icon: "🟡", text: `${missed} of ${ex.tests.length} checks to go` };
+}
+
+/** A markdown scoreboard: the totals table, then the checks of every unfinished exercise. */
+export function toMarkdown(report: GradeReport): string {
+  const complete = report.exercises.filter((e) => e.status === "passed").length;
+  const out = [
+    `## Autograding: ${report.score}/${report.maxScore}`,
+    "",
+    `\`${progressBar(complete, report.exercises.length)}\` ${complete}/${report.exercises.length} exercises complete`,
+    "",
+    "| | Exercise | Score | Status |",
+    "|---|---|---:|---|",
+  ];
+  for (const ex of report.exercises) {
+    const { icon, text } = statusOf(ex);
+    out.push(`| ${icon} | ${cell(`${ex.id} — ${titleOf(ex.id)}`)} | ${ex.score}/${ex.maxScore} | ${cell(text)} |`);
+  }
+  out.push(`| | **Total** | **${report.score}/${report.maxScore}** | |`);
+  for (const ex of report.exercises) {
+    if (ex.status === "passed" || isNotStarted(ex) || ex.tests.length === 0) continue;
+    out.push("", `<details><summary>${cell(`${ex.id}: ${ex.score}/${ex.maxScore}`)}</summary>`, "", "| | Check | Points | What happened |", "|---|---|---:|---|");
+    for (const t of ex.tests) {
+      const what = t.status === "passed" ? "" : (t.message ?? t.status);
+      out.push(`| ${t.status === "passed" ? "✓" : "✗"} | ${cell(t.name)} | ${t.points}/${t.maxPoints} | ${cell(what)} |`);
+    }
+    out.push("", "</details>");
+  }
+  const miss = firstMiss(report);
+  out.push("");
+  if (miss) {
+    const what = miss.test ? `${miss.exercise.id} — ${miss.test.name}` : miss.exercise.id;
+    out.push(`**Next:** ${cell(what)} (stuck? \`npm run hint -- ${numberOf(miss.exercise.id)}\`)`);
+  } else {
+    out.push("**All exercises complete. Well done!**");
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,154 @@
+/**
+ * npm run export: the learner template holds what learners need and nothing of the maintainers'; with this
+ * repository's node_modules linked in (nothing installed), it grades the stubs at 0/100 and the solutions at
+ * 100/100. The Gradescope variant grades a submission into results.json.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { EXERCISES } from "../../graders/harness/exercises.ts";
+import { exportTemplate, learnerGitignore, learnerPackageJson, learnerReadme, learnerTsconfig, main } from "../../graders/harness/export.ts";
+import { REPO_ROOT } from "../../graders/harness/paths.ts";
+import type { GradeReport } from "../../graders/harness/report.ts";
+
+const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS" && !k.startsWith("npm_")));
+
+/** Runs a command in `cwd`; returns its exit code and output instead of throwing. */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number; out: string } {
+  try {
+    const out = execFileSync(command, args, { cwd, env: { ...clean, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
+    return { code: 0, out };
+  } catch (error) {
+    const e = error as { status: number | null; stdout?: string; stderr?: string };
+    return { code: e.status ?? -1, out: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+  }
+}
+
+function listFiles(dir: string, rel = ""): string[] {
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((d) => {
+    const child = rel ? `${rel}/${d.name}` : d.name;
+    if (d.name === "node_modules") return [];
+    return d.isDirectory() ? listFiles(dir, child) : [child];
+  });
+}
+
+describe("learner files", () => {
+  test("package.json loses the maintainers' scripts and keeps its dependencies (the lock file stays valid)", () => {
+    const pkg = {
+      scripts: { test: "tsx graders/harness/cli.ts", hint: "tsx graders/harness/hint.ts", selftest: "vitest", workflow: "x", export: "x", mutation: "x", bench: "x", lint: "node selftest/lint.ts" },
+      devDependencies: { vitest: "~4.1" },
+    };
+    const out = JSON.parse(learnerPackageJson(JSON.stringify(pkg))) as typeof pkg;
+    expect(Object.keys(out.scripts)).toEqual(["test", "hint"]);
+    expect(out.devDependencies).toEqual(pkg.devDependencies);
+  });
+
+  test("tsconfig keeps only the folders the template has; .gitignore ignores hint levels; README loses its maintainers' part", () => {
+    const tsconfig = JSON.parse(learnerTsconfig(JSON.stringify({ include: ["exercises", "solutions", "selftest", "graders", "vitest.config.ts"] }), (d) => !["solutions", "selftest"].includes(d))) as { include: string[] };
+    expect(tsconfig.include).toEqual(["exercises", "graders", "vitest.config.ts"]);
+    expect(learnerGitignore("node_modules/\n/tmp/\n")).toBe("node_modules/\n/tmp/\nreports/\n.hints.json\n");
+    expect(learnerReadme("# Course\nlearn\n<!-- maintainers:start -->\n## Self-test\nnpm run selftest\n<!-- maintainers:end -->\n## More\n")).toBe("# Course\nlearn\n## More\n");
+  });
+});
+
+describe("npm run export", () => {
+  let dir: string;
+  let files: string[];
+
+  beforeAll(() => {
+    dir = path.join(mkdtempSync(path.join(tmpdir(), "export-")), "template");
+    files = exportTemplate(dir);
+    symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  });
+  afterAll(() => rmSync(path.dirname(dir), { recursive: true, force: true })); // removes the link, not node_modules
+
+  test("holds the stubs, graders, harness, fixtures, workflow and configs", () => {
+    expect(listFiles(dir).sort()).toEqual([...files].sort());
+    for (const { id } of EXERCISES) {
+      expect(files).toContain(`exercises/${id}.ts`);
+      expect(files).toContain(`graders/${id}.test.ts`);
+      expect(readFileSync(path.join(dir, "exercises", `${id}.ts`), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, "exercises", `${id}.ts`), "utf8"));
+    }
+    for (const f of ["graders/harness/cli.ts", "graders/harness/engine.ts", "graders/harness/hint.ts", "graders/harness/try/main.ts", "fixtures/03-retry-async/hints.md"]) expect(files).toContain(f);
+    for (const f of [".github/workflows/classroom.yml", "package.json", "package-lock.json", "tsconfig.json", "vitest.config.ts", ".gitignore", "README.md"]) expect(files).toContain(f);
+    expect(readFileSync(path.join(dir, "package-lock.json"), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8"));
+    expect(readFileSync(path.join(dir, ".github/workflows/classroom.yml"), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, ".github/workflows/classroom.yml"), "utf8"));
+  });
+
+  test("holds no solutions, self-test, CI, known submissions or maintainer tools", () => {
+    for (const f of files) {
+      expect(f).not.toMatch(/^(solutions|selftest|\.ci|gradescope|tmp)\//);
+      expect(f).not.toMatch(/\/(submissions|hostile)\//);
+      if (f.endsWith(".ts")) expect(readFileSync(path.join(dir, f), "utf8"), f).not.toMatch(/^\/\/ expect:/);
+      expect(f).not.toMatch(/^graders\/harness\/(classroom|export)\.ts$/);
+    }
+    const scripts = Object.keys((JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
+    expect(scripts).toEqual(expect.arrayContaining(["test", "grade", "hint", "try"]));
+    for (const s of ["selftest", "export", "workflow", "mutation", "bench"]) expect(scripts).not.toContain(s);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toContain(".hints.json");
+  });
+
+  test("type-checks as it is (the editor sees no error)", () => {
+    const { code, out } = run(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."], dir);
+    expect(out).toBe("");
+    expect(code).toBe(0);
+  });
+
+  test("npm test grades the stubs at 0/100 (exit 1), then the solutions at 100/100 (exit 0)", () => {
+    const stubs = run("npm", ["test", "--", "--json", "reports/stubs.json"], dir);
+    expect(stubs.code, stubs.out).toBe(1);
+    expect(stubs.out).toContain("Total 0/100");
+    const before = JSON.parse(readFileSync(path.join(dir, "reports/stubs.json"), "utf8")) as GradeReport;
+    expect([before.score, before.maxScore]).toEqual([0, 100]);
+    expect(before.target).toBe(path.join(dir, "exercises"));
+
+    for (const { id } of EXERCISES) cpSync(path.join(REPO_ROOT, "solutions", `${id}.ts`), path.join(dir, "exercises", `${id}.ts`));
+    const solved = run("npm", ["test", "--", "--json", "reports/solved.json"], dir);
+    expect(solved.code, solved.out).toBe(0);
+    expect(solved.out).toContain("Total 100/100");
+    const after = JSON.parse(readFileSync(path.join(dir, "reports/solved.json"), "utf8")) as GradeReport;
+    expect([after.score, after.maxScore]).toEqual([100, 100]);
+  });
+
+  test("refuses to write over a folder that is not empty", () => {
+    expect(() => exportTemplate(dir)).toThrow(/not empty/);
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => void errors.push(line);
+    try {
+      expect(main([dir])).toBe(1);
+      expect(main([])).toBe(2);
+    } finally {
+      console.error = original;
+    }
+    expect(errors[0]).toMatch(/--force/);
+  });
+});
+
+describe("Gradescope autograder (export --gradescope)", () => {
+  test("run_autograder takes the submitted file, grades it and writes results.json", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "gradescope-"));
+    const source = path.join(root, "source");
+    const files = exportTemplate(source, { gradescope: true });
+    expect(files).toEqual(expect.arrayContaining(["setup.sh", "run_autograder"]));
+    symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(source, "node_modules"), "dir");
+    // A learner uploads one finished exercise, in a folder of their own.
+    mkdirSync(path.join(root, "submission", "my work"), { recursive: true });
+    cpSync(path.join(REPO_ROOT, "solutions", "03-retry-async.ts"), path.join(root, "submission", "my work", "03-retry-async.ts"));
+    writeFileSync(path.join(root, "submission", "notes.txt"), "done!");
+
+    const { code, out } = run("bash", [path.join(source, "run_autograder")], root, { AUTOGRADER_ROOT: root });
+    expect(code, out).toBe(0);
+    expect(out).toContain("graded: my work/03-retry-async.ts");
+    expect(out).toContain("not submitted: 01-download-files.ts");
+    const results = JSON.parse(readFileSync(path.join(root, "results", "results.json"), "utf8")) as { score: number; tests: { name: string; score: number; max_score: number; status: string }[] };
+    expect(results.score).toBe(30);
+    expect(results.tests.reduce((s, t) => s + t.max_score, 0)).toBe(100);
+    expect(results.tests.filter((t) => t.name.startsWith("03-retry-async")).every((t) => t.status === "passed")).toBe(true);
+    expect(results.tests.filter((t) => t.name.startsWith("01-download-files")).every((t) => t.status === "failed")).toBe(true);
+    expect(existsSync(path.join(source, "exercises", "01-download-files.ts"))).toBe(true);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
