@@ -20,6 +20,13 @@ const runs: GradeRun[] = [
     files: { [s.exercise]: s.file },
     exercises: [s.exercise],
   })),
+  // Hostile ones are graded beside the other exercises' reference solutions: those must keep full marks.
+  ...knownSubmissions(REPO_ROOT, "hostile").map((s) => ({
+    label: `hostile:${s.exercise}/${s.name}`,
+    target: path.join(REPO_ROOT, "solutions"),
+    files: { [s.exercise]: s.file },
+  })),
+  { label: "missing-file", target: path.join(REPO_ROOT, "solutions"), files: { "03-retry-async": path.join(REPO_ROOT, "fixtures", "no-such-file.ts") } },
 ];
 const started = performance.now();
 const reports = await gradeRuns(runs);

@@ -10,10 +10,12 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { EXERCISES } from "../graders/harness/exercises.ts";
 import { REPO_ROOT } from "../graders/harness/paths.ts";
 import type { GradeReport } from "../graders/harness/report.ts";
-import { knownSubmissions } from "./known.ts";
+import { knownSubmissions, type KnownSubmission } from "./known.ts";
 
 const submissions = knownSubmissions();
+const hostile = knownSubmissions(REPO_ROOT, "hostile");
 let reports: Map<string, GradeReport>;
+let seconds = 0;
 
 /** Runs a repository script with tsx in a clean child process (not inside this vitest worker). */
 export function runTsx(args: string[], env: NodeJS.ProcessEnv = {}): string {
@@ -24,8 +26,9 @@ export function runTsx(args: string[], env: NodeJS.ProcessEnv = {}): string {
 beforeAll(() => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "selftest-")), "known.json");
   runTsx(["selftest/grade-known.ts", out]);
-  const data = JSON.parse(readFileSync(out, "utf8")) as { runs: { label: string; report: GradeReport }[] };
+  const data = JSON.parse(readFileSync(out, "utf8")) as { seconds: number; runs: { label: string; report: GradeReport }[] };
   reports = new Map(data.runs.map((r) => [r.label, r.report]));
+  seconds = data.seconds;
 });
 
 describe("reference solutions", () => {
@@ -53,16 +56,47 @@ describe("known submissions", () => {
       const mine = submissions.filter((s) => s.exercise === id);
       expect(mine.filter((s) => s.fails.length === 0).length, id).toBeGreaterThanOrEqual(3);
       expect(mine.filter((s) => s.fails.length > 0).length, id).toBeGreaterThanOrEqual(8);
+      expect(mine.filter((s) => s.name.startsWith("correct-")).every((s) => s.fails.length === 0), `${id}: correct-* means full marks`).toBe(true);
     }
   });
 
   test.each(submissions.map((s) => [`${s.exercise}/${s.name}`, s] as const))("%s gets its declared verdict", (label, s) => {
-    const ex = reports.get(label)!.exercises.find((e) => e.id === s.exercise)!;
-    const known = new Set(ex.tests.map((t) => t.id));
-    for (const id of s.fails) expect(known.has(id), `declared check id "${id}" does not exist in ${s.exercise}`).toBe(true);
-    const failed = ex.tests.filter((t) => t.status !== "passed").map((t) => t.id).sort();
-    const detail = ex.tests.filter((t) => t.status !== "passed").map((t) => `${t.id}: ${t.message}`).join("\n");
-    expect(failed, `verdict of ${label}\n${detail}`).toEqual(s.fails);
-    if (s.fails.length === 0) expect(ex.score).toBe(ex.maxScore);
+    expectVerdict(reports.get(label)!, s);
+  });
+});
+
+/** The exercise's failing checks are exactly the declared ones, with the declared kind of message. */
+function expectVerdict(report: GradeReport, s: KnownSubmission): void {
+  const ex = report.exercises.find((e) => e.id === s.exercise)!;
+  const ids = ex.tests.map((t) => t.id);
+  const declared = s.fails === "all" ? [...ids].sort() : s.fails;
+  for (const id of declared) expect(ids, `declared check id "${id}" does not exist in ${s.exercise}`).toContain(id);
+  const failing = ex.tests.filter((t) => t.status !== "passed");
+  const detail = failing.map((t) => `${t.id}: ${t.message}`).join("\n");
+  expect(failing.map((t) => t.id).sort(), `verdict of ${s.exercise}/${s.name}\n${detail}`).toEqual(declared);
+  if (declared.length === 0) expect(ex.score).toBe(ex.maxScore);
+  if (s.message) for (const t of failing) expect(t.message, `${t.id} of ${s.name}`).toMatch(s.message);
+  for (const t of failing) expect(t.message, `${t.id} of ${s.name} shows a harness stack trace`).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}
+
+describe("hostile submissions cost only their own exercise", () => {
+  test.each(hostile.map((s) => [`${s.exercise}/${s.name}`, s] as const))("%s", (label, s) => {
+    const report = reports.get(`hostile:${label}`)!;
+    expectVerdict(report, s);
+    for (const other of report.exercises.filter((e) => e.id !== s.exercise)) {
+      expect(`${other.id} ${other.score}/${other.maxScore}`, `${label} must not cost ${other.id} anything`).toBe(`${other.id} ${other.maxScore}/${other.maxScore}`);
+    }
+  });
+
+  test("a missing file is an error for that exercise only", () => {
+    const report = reports.get("missing-file")!;
+    const ex = report.exercises.find((e) => e.id === "03-retry-async")!;
+    expect(ex).toMatchObject({ score: 0, status: "error" });
+    expect(ex.message).toMatch(/no-such-file\.ts is missing/);
+    expect(report.score).toBe(70);
+  });
+
+  test("the whole batch, hangs included, finished in bounded time", () => {
+    expect(seconds).toBeLessThan(120);
   });
 });

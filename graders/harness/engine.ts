@@ -13,6 +13,7 @@ import { REPO_ROOT } from "./paths.ts";
 import { PROGRESS_ENV, RUN_ENV } from "./progress.ts";
 import { buildReport, type GradeReport, type ObservedModule } from "./report.ts";
 import { Watchdog, hangMessage, type Hung } from "./watchdog.ts";
+import { modifiedFiles } from "./integrity.ts";
 import { FILES_ENV, TARGET_ENV } from "./target.ts";
 
 export interface GradeRun {
@@ -57,6 +58,8 @@ export function projectFor(run: GradeRun, progressDir?: string) {
 export interface GradeOptions {
   /** A check running longer than this (real ms) has blocked its worker: it is stopped. */
   hangMs?: number;
+  /** Run checks in a shuffled order with this seed (the self-test's determinism rounds). */
+  shuffleSeed?: number;
 }
 
 /** Grades every run and returns one report per run, in the same order. */
@@ -67,7 +70,14 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
   const watchdog = new Watchdog(progressDir, hangMs);
   const vitest = await createVitest(
     "test",
-    { config: CONFIG_FILE, root: REPO_ROOT, watch: false, reporters: [collector], passWithNoTests: true },
+    {
+      config: CONFIG_FILE,
+      root: REPO_ROOT,
+      watch: false,
+      reporters: [collector],
+      passWithNoTests: true,
+      ...(options.shuffleSeed !== undefined ? { sequence: { shuffle: true, seed: options.shuffleSeed } } : {}),
+    },
     { test: { projects: runs.map((run) => projectFor(run, progressDir)) } },
   );
   watchdog.start();
@@ -78,10 +88,12 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
     await vitest.close();
     rmSync(progressDir, { recursive: true, force: true });
   }
+  const modified = modifiedFiles();
   return runs.map((run) => {
     const modules = collector.result.projects.get(run.label) ?? [];
     for (const hung of watchdog.hung.filter((h) => h.run === run.label)) applyHang(modules, hung, hangMs);
-    return buildReport(path.resolve(run.target), modules, run.exercises);
+    const report = buildReport(path.resolve(run.target), modules, run.exercises);
+    return modified.length ? { ...report, modified } : report;
   });
 }
 

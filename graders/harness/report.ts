@@ -35,6 +35,8 @@ export interface GradeReport {
   score: number;
   maxScore: number;
   exercises: ExerciseReport[];
+  /** Only when the graders differ from the course's manifest: the files that differ (see integrity.ts). */
+  modified?: string[];
 }
 
 /** What vitest observed for one check. */

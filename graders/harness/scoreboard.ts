@@ -1,5 +1,6 @@
 /** The terminal scoreboard: per exercise, per check, total, and the next thing to work on. */
 import { EXERCISES } from "./exercises.ts";
+import { integrityNotice } from "./integrity.ts";
 import { displayPath } from "./paths.ts";
 import { isNotStarted, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
 
@@ -37,7 +38,8 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
   const green = paint(c, "32"), red = paint(c, "31"), yellow = paint(c, "33"), dim = paint(c, "2"), bold = paint(c, "1");
   const lines: string[] = [];
   lines.push(bold(`Async TypeScript — scoreboard for ${displayPath(report.target)}/`));
-  if (options.notice) lines.push(yellow(`⚠ ${options.notice}`));
+  const notice = options.notice ?? integrityNotice(report.modified ?? []);
+  if (notice) lines.push(yellow(`⚠ ${notice}`));
   lines.push("");
   const width = Math.max(...report.exercises.map((e) => e.id.length));
   for (const ex of report.exercises) {

@@ -1,0 +1,62 @@
+/**
+ * Tamper evidence. graders/manifest.json lists a SHA-256 for every file that decides a grade (graders,
+ * harness, grading config, the fixtures graders read). When a copy differs, every report says so in one
+ * visible line, so an instructor sees a "modified tests" label instead of trusting the score.
+ * Regenerate with `npm run manifest` after changing a grader; the self-test fails while it is stale.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT } from "./paths.ts";
+
+export const MANIFEST = "graders/manifest.json";
+
+/** Files that decide a grade, relative to the repo root, sorted. */
+export function gradingFiles(root = REPO_ROOT): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, skip: (name: string) => boolean): void => {
+    const abs = path.join(root, rel);
+    if (!existsSync(abs)) return;
+    for (const name of readdirSync(abs).sort()) {
+      const child = rel ? `${rel}/${name}` : name;
+      if (skip(name)) continue;
+      if (statSync(path.join(root, child)).isDirectory()) walk(child, skip);
+      else out.push(child);
+    }
+  };
+  walk("graders", (name) => name === "manifest.json");
+  // What graders read from fixtures/ (not the known submissions, hostile cases or hints, which only the self-test and learners use).
+  walk("fixtures", (name) => ["submissions", "hostile", "hints.md"].includes(name));
+  if (existsSync(path.join(root, "vitest.config.ts"))) out.push("vitest.config.ts");
+  return out.sort();
+}
+
+function digest(file: string): string {
+  // Line endings are normalised so a checkout with CRLF is not flagged.
+  return createHash("sha256").update(readFileSync(file, "utf8").replace(/\r\n/g, "\n")).digest("hex");
+}
+
+export function computeManifest(root = REPO_ROOT): Record<string, string> {
+  return Object.fromEntries(gradingFiles(root).map((rel) => [rel, digest(path.join(root, rel))]));
+}
+
+/** Files added, removed or changed against the committed manifest ([] when intact). */
+export function modifiedFiles(root = REPO_ROOT): string[] {
+  const file = path.join(root, MANIFEST);
+  if (!existsSync(file)) return [MANIFEST];
+  let expected: Record<string, string>;
+  try {
+    expected = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  } catch {
+    return [MANIFEST];
+  }
+  const actual = computeManifest(root);
+  const names = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  return [...names].filter((name) => expected[name] !== actual[name]).sort();
+}
+
+export function integrityNotice(modified: readonly string[]): string | undefined {
+  if (!modified.length) return undefined;
+  const shown = modified.slice(0, 5).join(", ") + (modified.length > 5 ? ` and ${modified.length - 5} more` : "");
+  return `modified tests: ${shown} differ from the course's graders — this score may not be trustworthy`;
+}
