@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createVitest } from "vitest/node";
 import { Collector } from "./collector.ts";
+import { GRADING_TEST_CONFIG } from "./config.ts";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { PROGRESS_ENV, RUN_ENV } from "./progress.ts";
@@ -40,8 +41,9 @@ export const DEFAULT_HANG_MS = 8_000;
 export function projectFor(run: GradeRun, progressDir?: string) {
   const ids = run.exercises?.length ? run.exercises : EXERCISES.map((e) => e.id);
   return {
-    extends: true as const,
     test: {
+      ...GRADING_TEST_CONFIG,
+      root: REPO_ROOT,
       name: run.label,
       include: ids.map((id) => `graders/${id}.test.ts`),
       env: {

@@ -12,11 +12,12 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { MANIFEST, computeManifest } from "./integrity.ts";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 
 /** package.json scripts only maintainers use. */
-export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mutation", "bench"]);
+export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mutation", "bench", "manifest"]);
 /** A script that mentions one of these needs something the template does not ship. */
 const MAINTAINER_PATHS = ["selftest", "solutions", ".ci/", "classroom.ts", "export.ts", "stryker"];
 /** Harness modules that only maintainers run (they need solutions/ or write the template). */
@@ -108,6 +109,8 @@ export function exportTemplate(dir: string, options: ExportOptions = {}, root = 
   write("tsconfig.json", learnerTsconfig(read("tsconfig.json"), (d) => existsSync(path.join(out, d))));
   write(".gitignore", learnerGitignore(existsSync(path.join(root, ".gitignore")) ? read(".gitignore") : ""));
   if (existsSync(path.join(root, "README.md"))) write("README.md", learnerReadme(read("README.md")));
+  // The template's own manifest: it lacks maintainer modules, so the course's would call it modified.
+  write(MANIFEST, JSON.stringify(computeManifest(out), null, 2) + "\n");
   if (options.gradescope) {
     for (const file of ["setup.sh", "run_autograder"]) {
       cpSync(path.join(root, "gradescope", file), path.join(out, file));

@@ -9,6 +9,7 @@ import { createVitest, type Reporter, type TestModule } from "vitest/node";
 import { observeModule } from "./collector.ts";
 import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, projectFor } from "./engine.ts";
 import { findExercise } from "./exercises.ts";
+import { modifiedFiles } from "./integrity.ts";
 import { DEFAULT_TARGET, REPO_ROOT } from "./paths.ts";
 import { buildReport, type ObservedModule } from "./report.ts";
 import { renderScoreboard } from "./scoreboard.ts";
@@ -41,7 +42,8 @@ class WatchScoreboard implements Reporter {
     const observed = modules.map((m) => observeModule(m, unhandled as never[]));
     for (const hung of watchdog.hung.splice(0)) applyHang(observed, hung, DEFAULT_HANG_MS);
     for (const m of observed) this.latest.set(m.file, m);
-    const report = buildReport(target, [...this.latest.values()], exercises);
+    const modified = modifiedFiles();
+    const report = { ...buildReport(target, [...this.latest.values()], exercises), ...(modified.length ? { modified } : {}) };
     if (tty) process.stdout.write("\x1bc");
     console.log(renderScoreboard(report, { color: tty, compact: true }));
     console.log(`\ngraded in ${Math.round(performance.now() - this.started)} ms · watching ${path.relative(REPO_ROOT, target) || target}/ — save a file to grade again, Ctrl+C to stop`);

@@ -1,0 +1,16 @@
+/**
+ * The vitest settings every grading run uses: vitest.config.ts (plain `vitest`, watch mode) and each
+ * project the engine creates (one per graded target) share them.
+ */
+import path from "node:path";
+import { REPO_ROOT } from "./paths.ts";
+
+export const GRADING_TEST_CONFIG = {
+  setupFiles: [path.join(REPO_ROOT, "graders/harness/setup.ts")],
+  pool: "forks" as const,
+  // A check is stopped after 3 s by the harness itself (grader.ts); these are backstops.
+  testTimeout: 5_000,
+  hookTimeout: 5_000,
+  teardownTimeout: 2_000,
+  restoreMocks: true,
+};
