@@ -17,10 +17,10 @@ const hostile = knownSubmissions(REPO_ROOT, "hostile");
 let reports: Map<string, GradeReport>;
 let seconds = 0;
 
-/** Runs a repository script with tsx in a clean child process (not inside this vitest worker). */
+/** Runs a repository script that drives vitest in a clean child process (not inside this vitest worker). */
 export function runTsx(args: string[], env: NodeJS.ProcessEnv = {}): string {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
-  return execFileSync(process.execPath, ["--import", "tsx", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(process.execPath, ["graders/harness/launch.mjs", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 beforeAll(() => {

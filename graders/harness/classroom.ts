@@ -105,7 +105,7 @@ function sentence(checks: CheckInfo[]): string {
 }
 
 export function stepCommand(checks: CheckInfo[], deadline: number): string {
-  return `npx tsx graders/harness/cli.ts ${checks.map((c) => `--check ${c.exercise}/${c.id}`).join(" ")} --deadline ${deadline}`;
+  return `node --import tsx graders/harness/cli.ts ${checks.map((c) => `--check ${c.exercise}/${c.id}`).join(" ")} --deadline ${deadline}`;
 }
 
 /** Groups the checks of each exercise into steps of about STEP_POINTS points, never mixing exercises or topics. */

@@ -13,6 +13,7 @@ import { REPO_ROOT } from "./paths.ts";
 import type { GradeReport } from "./report.ts";
 
 export const CHILD_SCRIPT = path.join(REPO_ROOT, "graders", "harness", "engine-child.ts");
+export const LAUNCHER = path.join(REPO_ROOT, "graders", "harness", "launch.mjs");
 
 export class GradingTimeout extends Error {}
 
@@ -36,7 +37,7 @@ export async function gradeIsolated(runs: GradeRun[], options: GradeOptions & { 
   writeFileSync(request, JSON.stringify({ runs, options }));
   const output = tail(8_000);
   try {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD_SCRIPT, request, result], {
+    const child = spawn(process.execPath, [LAUNCHER, CHILD_SCRIPT, request, result], {
       cwd: REPO_ROOT,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

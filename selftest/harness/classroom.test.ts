@@ -125,7 +125,7 @@ describe("the committed workflow", () => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
     let out = "";
     try {
-      out = execFileSync(process.execPath, ["--import", "tsx", "graders/harness/classroom.ts", "--check"], { cwd: REPO_ROOT, env: clean, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      out = execFileSync(process.execPath, ["graders/harness/launch.mjs", "graders/harness/classroom.ts", "--check"], { cwd: REPO_ROOT, env: clean, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
       const e = error as { stdout: string; stderr: string };
       expect.fail(`${e.stdout}${e.stderr}`);
