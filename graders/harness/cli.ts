@@ -8,6 +8,7 @@
  *   npm run grade -- --check 03-retry-async/exact-backoff   one check (a CI step): exit 0 iff it ran and passed
  *   npm run grade -- --format gradescope --out results.json  another format (gradescope, junit, markdown, json);
  *                                              without --out it is printed instead of the scoreboard
+ *   npm run grade -- --submissions <dir> [--out <folder>] [--shard 1/4]   a whole class (batch.ts)
  *
  * Exit code: 0 only at full marks for what was graded, 1 otherwise, 2 for a usage error.
  * The whole run is bounded by --deadline seconds (default 120): nothing it starts outlives it.
@@ -15,17 +16,19 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { gradeIsolated } from "./isolated.ts";
+import { gradeBatch, gradebookCsv, parseShard, timedOutReport } from "./batch.ts";
+import { GradingTimeout, gradeIsolated } from "./isolated.ts";
 import { EXERCISES, findExercise } from "./exercises.ts";
 import { FORMATS, formatReport, isFormat, type Format } from "./formats.ts";
 import { DEFAULT_TARGET } from "./paths.ts";
 import type { GradeReport } from "./report.ts";
-import { renderScoreboard } from "./scoreboard.ts";
+import { progressBar, renderScoreboard } from "./scoreboard.ts";
 
 const USAGE = `usage: npm test [-- <exercise>...]
        npm run grade -- [--target <dir>] [--json <file>] [--verbose] [<exercise>...]
        npm run grade -- [--target <dir>] --check <exercise>/<check id> [--check ...]
        npm run grade -- [--target <dir>] --format gradescope|junit|markdown|json [--out <file>]
+       npm run grade -- --submissions <dir> [--out <folder>] [--shard <i>/<n>]
 options: --deadline <seconds>  stop everything after this long (default 120)`;
 
 export interface CliOptions {
@@ -38,6 +41,9 @@ export interface CliOptions {
   out?: string;
   verbose: boolean;
   deadlineSeconds: number;
+  /** Batch mode: a folder with one subfolder per learner. */
+  submissions?: string;
+  shard?: string;
 }
 
 export class UsageError extends Error {}
@@ -54,6 +60,8 @@ export function parseCli(argv: string[]): CliOptions {
         format: { type: "string" },
         out: { type: "string" },
         check: { type: "string", multiple: true },
+        submissions: { type: "string" },
+        shard: { type: "string" },
         deadline: { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -79,6 +87,26 @@ export function parseCli(argv: string[]): CliOptions {
   if (!(deadlineSeconds > 0)) throw new UsageError(`--deadline takes a number of seconds; got "${values.deadline}"`);
   if (values.format !== undefined && !isFormat(values.format)) {
     throw new UsageError(`--format takes one of ${FORMATS.join(", ")}; got "${values.format}"`);
+  }
+  if (values.shard !== undefined && values.submissions === undefined) throw new UsageError("--shard goes with --submissions");
+  if (values.shard !== undefined) {
+    try {
+      parseShard(values.shard);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  if (values.submissions !== undefined) {
+    return {
+      target: path.resolve(values.target ?? DEFAULT_TARGET),
+      exercises: [],
+      checks: [],
+      out: path.resolve(values.out ?? values.submissions),
+      verbose: false,
+      deadlineSeconds,
+      submissions: path.resolve(values.submissions),
+      ...(values.shard !== undefined ? { shard: values.shard } : {}),
+    };
   }
   const format = values.format ?? (values.out !== undefined ? "json" : undefined);
   return {
@@ -125,14 +153,18 @@ export async function main(argv: string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
+  if (options.submissions) return batch(options.submissions, options.out!, options.shard);
   let report: GradeReport | undefined;
   try {
     [report] = await gradeIsolated([{ label: "grade", target: options.target, exercises: options.exercises, checks: options.checks }], {
       deadlineMs: options.deadlineSeconds * 1000,
     });
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
+    if (!(error instanceof GradingTimeout)) {
+      console.error(error instanceof Error ? error.message : String(error));
+      return 1;
+    }
+    report = timedOutReport(options.target, error.message, options.exercises);
   }
   if (options.json) writeFileMakingDirs(options.json, JSON.stringify(report, null, 2) + "\n");
   if (options.format && options.out) writeFileMakingDirs(options.out, formatReport(report!, options.format));
@@ -148,6 +180,34 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.log(renderScoreboard(report!, { color: process.stdout.isTTY, verbose: options.verbose }));
   return report!.score === report!.maxScore ? 0 : 1;
+}
+
+/** --submissions: grades a class, writes gradebook.csv and <learner>.json, shows progress on a terminal. */
+async function batch(dir: string, out: string, shardSpec?: string): Promise<number> {
+  const tty = process.stderr.isTTY;
+  const started = performance.now();
+  let rows;
+  try {
+    rows = await gradeBatch({
+      dir,
+      ...(shardSpec ? { shard: shardSpec } : {}),
+      onProgress: (done, total) => {
+        if (tty) process.stderr.write(`\r${progressBar(done, total, 30)} ${done}/${total} exercises graded`);
+      },
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+  if (tty) process.stderr.write("\n");
+  mkdirSync(out, { recursive: true });
+  for (const { name, report } of rows) writeFileSync(path.join(out, `${name}.json`), JSON.stringify(report, null, 2) + "\n");
+  const gradebook = path.join(out, shardSpec ? `gradebook-${shardSpec.replace("/", "-of-")}.csv` : "gradebook.csv");
+  writeFileSync(gradebook, gradebookCsv(rows));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`graded ${rows.length} submission${rows.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s → ${gradebook}`);
+  for (const { name, report } of rows) console.log(`  ${name.padEnd(24)} ${String(report.score).padStart(3)}/${report.maxScore}`);
+  return 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {

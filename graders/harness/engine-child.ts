@@ -5,6 +5,9 @@ import { gradeRuns, type GradeOptions, type GradeRun } from "./engine.ts";
 const [request, result] = process.argv.slice(2);
 if (!request || !result) throw new Error("usage: engine-child.ts <request.json> <result.json>");
 const { runs, options } = JSON.parse(readFileSync(request, "utf8")) as { runs: GradeRun[]; options: GradeOptions };
-const reports = await gradeRuns(runs, options);
+const reports = await gradeRuns(runs, {
+  ...options,
+  onProgress: process.send ? (done, total) => process.send!({ done, total }) : undefined,
+});
 writeFileSync(result, JSON.stringify(reports));
 process.exit(0);

@@ -4,9 +4,9 @@
  * the self-test and batch grading fast.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { createVitest } from "vitest/node";
+import { createVitest, type Reporter } from "vitest/node";
 import { Collector } from "./collector.ts";
 import { GRADING_TEST_CONFIG } from "./config.ts";
 import { EXERCISES } from "./exercises.ts";
@@ -57,11 +57,22 @@ export function projectFor(run: GradeRun, progressDir?: string) {
   };
 }
 
+/**
+ * Worker processes at once. vitest's default leaves a core free (1 worker on 2 cores), but grader workers
+ * mostly wait on the main process, and the three exercises of one target should not wait for each other
+ * (one that hangs then delays nothing): at least 3.
+ */
+export function gradingWorkers(): number {
+  return Math.max(3, availableParallelism());
+}
+
 export interface GradeOptions {
   /** A check running longer than this (real ms) has blocked its worker: it is stopped. */
   hangMs?: number;
   /** Run checks in a shuffled order with this seed (the self-test's determinism rounds). */
   shuffleSeed?: number;
+  /** Called as grader files finish: (done, total). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Grades every run and returns one report per run, in the same order. */
@@ -76,8 +87,9 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
       config: CONFIG_FILE,
       root: REPO_ROOT,
       watch: false,
-      reporters: [collector],
+      reporters: [collector, progressReporter(runs, options.onProgress)],
       passWithNoTests: true,
+      maxWorkers: gradingWorkers(),
       ...(options.shuffleSeed !== undefined ? { sequence: { shuffle: true, seed: options.shuffleSeed } } : {}),
     },
     { test: { projects: runs.map((run) => projectFor(run, progressDir)) } },
@@ -97,6 +109,12 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
     const report = buildReport(path.resolve(run.target), modules, run.exercises);
     return modified.length ? { ...report, modified } : report;
   });
+}
+
+function progressReporter(runs: GradeRun[], onProgress: GradeOptions["onProgress"]): Reporter {
+  const total = runs.reduce((sum, r) => sum + (r.exercises?.length || EXERCISES.length), 0);
+  let done = 0;
+  return { onTestModuleEnd: () => onProgress?.(++done, total) };
 }
 
 /** Rewrites the module of a stopped worker: checks logged before the hang keep their verdicts. */

@@ -30,7 +30,13 @@ function tail(max: number) {
   };
 }
 
-export async function gradeIsolated(runs: GradeRun[], options: GradeOptions & { deadlineMs: number }): Promise<GradeReport[]> {
+export interface IsolatedOptions extends GradeOptions {
+  deadlineMs: number;
+  /** Called as grader files finish: (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function gradeIsolated(runs: GradeRun[], { deadlineMs, onProgress, ...options }: IsolatedOptions): Promise<GradeReport[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "grade-"));
   const request = path.join(dir, "request.json");
   const result = path.join(dir, "result.json");
@@ -40,11 +46,14 @@ export async function gradeIsolated(runs: GradeRun[], options: GradeOptions & { 
     const child = spawn(process.execPath, [LAUNCHER, CHILD_SCRIPT, request, result], {
       cwd: REPO_ROOT,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: { ...process.env, FORCE_COLOR: "0" },
     });
-    child.stdout.on("data", output.push);
-    child.stderr.on("data", output.push);
+    child.on("message", (message: { done?: number; total?: number }) => {
+      if (typeof message.done === "number" && typeof message.total === "number") onProgress?.(message.done, message.total);
+    });
+    child.stdout!.on("data", output.push);
+    child.stderr!.on("data", output.push);
     const killGroup = () => {
       try {
         process.kill(-child.pid!, "SIGKILL");
@@ -53,7 +62,7 @@ export async function gradeIsolated(runs: GradeRun[], options: GradeOptions & { 
       }
     };
     process.once("exit", killGroup);
-    const timer = setTimeout(killGroup, options.deadlineMs);
+    const timer = setTimeout(killGroup, deadlineMs);
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     clearTimeout(timer);
     killGroup(); // workers a learner left behind
@@ -62,7 +71,7 @@ export async function gradeIsolated(runs: GradeRun[], options: GradeOptions & { 
     try {
       data = readFileSync(result, "utf8");
     } catch {
-      if (code === null) throw new GradingTimeout(`grading did not finish within ${Math.round(options.deadlineMs / 1000)} s`);
+      if (code === null) throw new GradingTimeout(`grading did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped`);
       throw new Error(`the grading engine stopped (exit code ${code}) without a report:\n${output.text}`);
     }
     return JSON.parse(data) as GradeReport[];

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createVitest, type Reporter, type TestModule } from "vitest/node";
 import { observeModule } from "./collector.ts";
-import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, projectFor } from "./engine.ts";
+import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, gradingWorkers, projectFor } from "./engine.ts";
 import { findExercise } from "./exercises.ts";
 import { modifiedFiles } from "./integrity.ts";
 import { DEFAULT_TARGET, REPO_ROOT } from "./paths.ts";
@@ -52,7 +52,7 @@ class WatchScoreboard implements Reporter {
 
 const vitest = await createVitest(
   "test",
-  { config: CONFIG_FILE, root: REPO_ROOT, watch: true, reporters: [new WatchScoreboard()], passWithNoTests: true },
+  { config: CONFIG_FILE, root: REPO_ROOT, watch: true, reporters: [new WatchScoreboard()], passWithNoTests: true, maxWorkers: gradingWorkers() },
   { test: { projects: [projectFor({ label: "watch", target, exercises }, progressDir)] } },
 );
 watchdog.start();
