@@ -1,7 +1,8 @@
 /**
- * Grades, in one vitest run, the reference solutions, the stubs and every known submission, and writes
- * the reports as JSON (argv[2]). Run as a child process by verdicts.test.ts: a vitest run of its own,
- * outside the self-test's vitest worker.
+ * Grades, in one vitest run, the reference solutions, the stubs, every known submission and every hostile
+ * one, and writes the reports as JSON (argv[2]). Then grades the solutions and the known submissions again
+ * in ROUNDS more runs with a shuffled check order (a different seed each time), so verdicts.test.ts can
+ * prove that no verdict depends on order or timing. Run as a child process: a vitest run of its own.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -30,5 +31,16 @@ const runs: GradeRun[] = [
 ];
 const started = performance.now();
 const reports = await gradeRuns(runs);
-writeFileSync(out, JSON.stringify({ seconds: (performance.now() - started) / 1000, runs: runs.map((r, i) => ({ label: r.label, report: reports[i] })) }, null, 1));
+const seconds = (performance.now() - started) / 1000;
+
+/** Extra shuffled rounds (GRADE_ROUNDS, default 2) over the runs that finish fast: not the hostile ones. */
+const ROUNDS = Number(process.env.GRADE_ROUNDS ?? 2);
+const repeatable = runs.filter((r) => !r.label.startsWith("hostile:") && r.label !== "missing-file");
+const rounds: { seed: number; runs: { label: string; report: unknown }[] }[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const seed = 1000 + round * 7919;
+  const again = await gradeRuns(repeatable, { shuffleSeed: seed });
+  rounds.push({ seed, runs: repeatable.map((r, i) => ({ label: r.label, report: again[i] })) });
+}
+writeFileSync(out, JSON.stringify({ seconds, runs: runs.map((r, i) => ({ label: r.label, report: reports[i] })), rounds }, null, 1));
 process.exitCode = 0; // vitest marks failing checks with exit code 1; here they are data

@@ -16,6 +16,12 @@ const submissions = knownSubmissions();
 const hostile = knownSubmissions(REPO_ROOT, "hostile");
 let reports: Map<string, GradeReport>;
 let seconds = 0;
+let rounds: { seed: number; runs: { label: string; report: GradeReport }[] }[] = [];
+
+/** "check-id: status" for every check of a report: what must not change between rounds. */
+function verdicts(report: GradeReport): string[] {
+  return report.exercises.flatMap((e) => e.tests.map((t) => `${e.id}/${t.id}: ${t.status}`)).sort();
+}
 
 /** Runs a repository script that drives vitest in a clean child process (not inside this vitest worker). */
 export function runTsx(args: string[], env: NodeJS.ProcessEnv = {}): string {
@@ -26,8 +32,13 @@ export function runTsx(args: string[], env: NodeJS.ProcessEnv = {}): string {
 beforeAll(() => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), "selftest-")), "known.json");
   runTsx(["selftest/grade-known.ts", out]);
-  const data = JSON.parse(readFileSync(out, "utf8")) as { seconds: number; runs: { label: string; report: GradeReport }[] };
+  const data = JSON.parse(readFileSync(out, "utf8")) as {
+    seconds: number;
+    runs: { label: string; report: GradeReport }[];
+    rounds: { seed: number; runs: { label: string; report: GradeReport }[] }[];
+  };
   reports = new Map(data.runs.map((r) => [r.label, r.report]));
+  rounds = data.rounds;
   seconds = data.seconds;
 });
 
@@ -98,5 +109,26 @@ describe("hostile submissions cost only their own exercise", () => {
 
   test("the whole batch, hangs included, finished in bounded time", () => {
     expect(seconds).toBeLessThan(120);
+  });
+});
+
+describe("the same submission always gets the same score", () => {
+  test("at least two more rounds ran, with shuffled check order", () => {
+    expect(rounds.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(rounds.map((r) => r.seed)).size).toBe(rounds.length);
+  });
+
+  test("every verdict of the solutions, the stubs and the known submissions is the same in every round", () => {
+    const changed: string[] = [];
+    for (const round of rounds) {
+      for (const { label, report } of round.runs) {
+        const first = verdicts(reports.get(label)!);
+        const again = verdicts(report);
+        if (first.join("\n") !== again.join("\n")) {
+          changed.push(`${label} (seed ${round.seed}): ${again.filter((v) => !first.includes(v)).join("; ")}`);
+        }
+      }
+    }
+    expect(changed).toEqual([]);
   });
 });
