@@ -2,12 +2,12 @@
  * npm run watch [-- <exercise>]: vitest in watch mode over the learner's files. After every run (every
  * save) the terminal shows the scoreboard, the progress bar and the next check to work on.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createVitest, type Reporter, type TestModule } from "vitest/node";
 import { observeModule } from "./collector.ts";
-import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, gradingWorkers, projectFor } from "./engine.ts";
+import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, graderFile, gradingWorkers, projectFor } from "./engine.ts";
 import { findExercise } from "./exercises.ts";
 import { modifiedFiles } from "./integrity.ts";
 import { DEFAULT_TARGET, REPO_ROOT } from "./paths.ts";
@@ -57,3 +57,23 @@ const vitest = await createVitest(
 );
 watchdog.start();
 await vitest.start();
+
+/**
+ * Regrade on save. vitest's own watcher misses the learner's file (graders import it by a path chosen at
+ * run time), so the target folder is watched here: a save reruns only that exercise's grader.
+ */
+const project = vitest.getProjectByName("watch");
+let pending: NodeJS.Timeout | undefined;
+const changed = new Set<string>();
+watch(target, (_event, name) => {
+  const info = name ? findExercise(String(name)) : undefined;
+  if (!info || !String(name).endsWith(".ts") || (exercises.length && !exercises.includes(info.id))) return;
+  changed.add(info.id);
+  clearTimeout(pending);
+  pending = setTimeout(() => {
+    const ids = [...changed];
+    changed.clear();
+    for (const id of ids) vitest.invalidateFile(path.join(target, `${id}.ts`));
+    void vitest.rerunTestSpecifications(ids.map((id) => project.createSpecification(graderFile(id))));
+  }, 30);
+});
