@@ -104,10 +104,11 @@ export class VirtualClock {
     }
   }
 
+  /** When the next timer is due (fake-timers keeps its timers in a Map, older versions in an object). */
   private nextTimerAt(): number | undefined {
-    const c = this.installed as unknown as { timers?: Record<string, { callAt: number }> };
-    const times = Object.values(c.timers ?? {}).map((t) => t.callAt);
-    return times.length ? Math.min(...times) : undefined;
+    const timers = (this.installed as unknown as { timers?: Map<unknown, { callAt: number }> | Record<string, { callAt: number }> }).timers;
+    const list = timers instanceof Map ? [...timers.values()] : Object.values(timers ?? {});
+    return list.length ? Math.min(...list.map((t) => t.callAt)) : undefined;
   }
 
   private get installed(): InstalledClock {

@@ -35,6 +35,17 @@ test("rejections, synchronous throws, stuck and runaway promises are told apart"
   expect(await clock.run(forever, { maxTimers: 50 })).toMatchObject({ state: "pending", why: "runaway" });
 });
 
+test("advance fires the timers due within the window, in order, and stops there", async () => {
+  const fired: number[] = [];
+  for (const ms of [30, 10, 50, 20]) setTimeout(() => fired.push(ms), ms);
+  await clock.advance(35);
+  expect(fired).toEqual([10, 20, 30]);
+  expect(clock.now()).toBe(35);
+  await clock.advance(15);
+  expect(fired).toEqual([10, 20, 30, 50]);
+  expect(clock.pendingTimers()).toBe(0);
+});
+
 test("reset sets time back to 0 and clears timers", async () => {
   setTimeout(() => {}, 100);
   expect(clock.pendingTimers()).toBe(1);

@@ -1,0 +1,956 @@
+/**
+ * Grader for exercise 02 — AsyncQueue and enrichCsv (35 points).
+ * The queue is graded directly. enrichCsv reads and writes an in-memory disk (memfs) and calls a mock API
+ * (MSW): requests are held on gates to count exactly how many are in flight, or answered after 100 ms of
+ * virtual time to measure how long the whole run takes. Nothing waits in real time.
+ */
+import { createRequire } from "node:module";
+import { delay } from "msw";
+import { afterAll, beforeAll } from "vitest";
+import type * as Exercise from "../exercises/02-enrich-csv.ts";
+import { settle, useVirtualClock, type Outcome } from "./harness/clock.ts";
+import { diskExists, diskFs, readDiskFile, writeDiskFile } from "./harness/disk.ts";
+import { expectThat, isNotImplemented, show, showError } from "./harness/feedback.ts";
+import { defineExercise } from "./harness/grader.ts";
+import { Gates, HttpResponse, http, server, useNetwork } from "./harness/network.ts";
+
+const { check, load } = defineExercise<typeof Exercise>("02-enrich-csv");
+const clock = useVirtualClock();
+const net = useNetwork();
+
+/**
+ * msw 2.15 tees every mocked response to emit "response:mocked", and nothing reads that copy: a tee settles
+ * a cancel only once the other branch is cancelled or read to its end, so `await response.body.cancel()`
+ * in learner code (a good way to drop the body of a 500) would never settle (mswjs/interceptors #712, #799).
+ * Reading the copy to its end frees it; cancelling it instead breaks node:http, whose mock socket then
+ * enqueues into a closed stream. (The same as `useNetwork({ drainResponseCopies: true })` where
+ * network.ts offers it.)
+ */
+const drainCopy = ({ response }: { response: Response }) => void response.arrayBuffer().catch(() => undefined);
+beforeAll(() => void server.events.on("response:mocked", drainCopy));
+afterAll(() => void server.events.removeListener("response:mocked", drainCopy));
+
+/** The real file system (`node:fs` imports in this file go to the in-memory disk). */
+const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
+const fixture = (name: string) => realFs.readFileSync(new URL(`../fixtures/02-enrich-csv/${name}`, import.meta.url), "utf8");
+
+/** A one-line list: [3, 3, 2] or ["a&b", "café"] (strings quoted, \r and \n escaped). */
+function list(values: readonly unknown[]): string {
+  return `[${values.map((v) => (typeof v === "string" ? JSON.stringify(v) : typeof v === "number" ? String(v) : show(v))).join(", ")}]`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+// ---------------------------------------------------------------------------------------------------------
+// Watching promises without ever awaiting learner code (a promise that never settles must not hang a check)
+// ---------------------------------------------------------------------------------------------------------
+
+interface Watch<T> {
+  state: "pending" | "fulfilled" | "rejected";
+  value?: T;
+  reason?: unknown;
+}
+
+function watch<T>(value: Promise<T> | T): Watch<T> {
+  const w: Watch<T> = { state: "pending" };
+  Promise.resolve(value).then(
+    (v) => Object.assign(w, { state: "fulfilled", value: v }),
+    (e: unknown) => Object.assign(w, { state: "rejected", reason: e }),
+  );
+  return w;
+}
+
+function describeWatch(w: Watch<unknown>): string {
+  if (w.state === "fulfilled") return w.value === undefined ? "resolved" : `resolved with ${show(w.value)}`;
+  if (w.state === "rejected") return `rejected with ${showError(w.reason)}`;
+  return "still pending";
+}
+
+/** A watched promise's state (a call, so TypeScript does not narrow it across awaits). */
+function is(w: Watch<unknown>, state: Watch<unknown>["state"]): boolean {
+  return w.state === state;
+}
+
+/**
+ * Moves virtual time forward by `ms` (> 0), firing every timer due meanwhile in the clock's own order with
+ * I/O settled in between: clock.run drives time until a marker timer set `ms` ahead fires. Timers set along
+ * the way for earlier instants (a `setTimeout(…, 0)` used to yield, a short poll) fire before the marker.
+ */
+async function advanceBy(ms: number): Promise<void> {
+  await clock.run(() => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+}
+
+/** Lets the learner's promises settle; also fires timers due within 20 virtual ms, for queues that poll. */
+async function idle(): Promise<void> {
+  await advanceBy(20);
+}
+
+/** The error `fn` throws synchronously, or undefined. The stub's "Not implemented yet" is passed on. */
+function thrownBy(fn: () => unknown): { error: unknown } | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    if (isNotImplemented(error)) throw error;
+    return { error };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// AsyncQueue
+// ---------------------------------------------------------------------------------------------------------
+
+check("queue-fifo", "AsyncQueue: get returns the items in the order they were put (FIFO)", 2, async () => {
+  const { AsyncQueue } = await load();
+  const q = new AsyncQueue<number>();
+  const puts = [1, 2, 3, 4, 5].map((n) => watch(q.put(n)));
+  await idle();
+  const stuck = puts.findIndex((p) => p.state !== "fulfilled");
+  expectThat(stuck < 0, {
+    observed: `on an unbounded queue, put(${stuck + 1}) is ${describeWatch(puts[stuck] ?? { state: "pending" })}`,
+    expected: "every put to resolve at once while there is room",
+    hint: "put only waits when maxSize > 0 and the queue already holds maxSize items",
+  });
+  const gets = [1, 2, 3, 4, 5].map(() => watch(q.get()));
+  await idle();
+  const got = gets.map((g) => (is(g, "fulfilled") ? g.value : describeWatch(g)));
+  expectThat(list(got) === list([1, 2, 3, 4, 5]), {
+    observed: `after put(1) … put(5), five get() calls gave ${list(got)}`,
+    expected: "[1, 2, 3, 4, 5] (first in, first out)",
+    hint: "add items at the back (push) and take them from the front (shift)",
+  });
+  const order: unknown[] = [];
+  for (const step of ["put 6", "put 7", "get", "put 8", "get", "get"]) {
+    const g = step === "get" ? watch(q.get()) : watch(q.put(Number(step.slice(4))));
+    await idle();
+    if (step === "get") order.push(is(g, "fulfilled") ? g.value : describeWatch(g));
+  }
+  expectThat(list(order) === list([6, 7, 8]), {
+    observed: `put(6), put(7), get(), put(8), get(), get() gave ${list(order)}`,
+    expected: "[6, 7, 8]",
+    hint: "the oldest item always leaves first, however puts and gets interleave",
+  });
+});
+
+check("queue-put-waits", "AsyncQueue: put waits while the queue is full; blocked putters get in in call order", 3, async () => {
+  const { AsyncQueue } = await load();
+  const q = new AsyncQueue<string>(2);
+  const names = ["a", "b", "c", "d"];
+  const puts = names.map((x) => watch(q.put(x)));
+  await idle();
+  const states = () => names.map((x, i) => `put("${x}") ${describeWatch(puts[i]!)}`).join(", ");
+  expectThat(is(puts[0]!, "fulfilled") && is(puts[1]!, "fulfilled"), {
+    observed: `on new AsyncQueue(2): ${states()}`,
+    expected: `put("a") and put("b") to resolve: the queue has room for 2`,
+    hint: "put resolves at once while the queue holds fewer than maxSize items",
+  });
+  expectThat(is(puts[2]!, "pending") && is(puts[3]!, "pending"), {
+    observed: `on new AsyncQueue(2) holding "a" and "b": ${states()}`,
+    expected: `put("c") and put("d") to wait: the queue is full`,
+    hint: "when the queue is full, return a promise that resolves only once get() makes room (keep its resolve function)",
+  });
+  const first = watch(q.get());
+  await idle();
+  expectThat(first.value === "a" && is(puts[2]!, "fulfilled") && is(puts[3]!, "pending"), {
+    observed: `after one get() (${describeWatch(first)}): ${states()}`,
+    expected: `get() to resolve with "a", then put("c") to get in and put("d") to keep waiting`,
+    hint: "each get() makes room for one item: let the putter that has waited longest in, and only that one",
+  });
+  const rest = [watch(q.get()), watch(q.get()), watch(q.get())];
+  await idle();
+  const order = [first, ...rest].map((g) => (is(g, "fulfilled") ? g.value : describeWatch(g)));
+  expectThat(list(order) === list(names) && is(puts[3]!, "fulfilled"), {
+    observed: `four get() calls gave ${list(order)}; ${states()}`,
+    expected: `["a", "b", "c", "d"] and every put resolved`,
+    hint: "blocked putters get into the queue in the order they called put, behind the items already there",
+  });
+});
+
+check("queue-get-waits", "AsyncQueue: get waits while the queue is empty; waiting getters are served in call order", 2, async () => {
+  const { AsyncQueue } = await load();
+  const q = new AsyncQueue<string>();
+  const gets = [watch(q.get()), watch(q.get()), watch(q.get())];
+  await idle();
+  const states = () => gets.map((g, i) => `get #${i + 1} ${describeWatch(g)}`).join(", ");
+  expectThat(gets.every((g) => is(g, "pending")), {
+    observed: `three get() calls on an empty queue: ${states()}`,
+    expected: "all three to wait until an item is put",
+    hint: "when the queue is empty, return a promise and keep its resolve function for the next put",
+  });
+  watch(q.put("x"));
+  await idle();
+  expectThat(gets[0]!.value === "x" && is(gets[1]!, "pending") && is(gets[2]!, "pending"), {
+    observed: `after put("x"): ${states()}`,
+    expected: `get #1 to resolve with "x" and the other two to keep waiting`,
+    hint: "hand a new item to the getter that has waited longest, and to that one only",
+  });
+  watch(q.put("y"));
+  watch(q.put("z"));
+  await idle();
+  expectThat(gets[1]!.value === "y" && gets[2]!.value === "z", {
+    observed: `after put("y") and put("z"): ${states()}`,
+    expected: `get #2 to resolve with "y" and get #3 with "z" (getters served in call order)`,
+    hint: "keep waiting getters in a first-in first-out list",
+  });
+});
+
+check("queue-size", "AsyncQueue: size counts the items in the queue, not the blocked putters", 1, async () => {
+  const { AsyncQueue } = await load();
+  const q = new AsyncQueue<string>(2);
+  const steps: [string, () => unknown][] = [
+    ["new AsyncQueue(2)", () => undefined],
+    ['put("a")', () => watch(q.put("a"))],
+    ['put("b")', () => watch(q.put("b"))],
+    ['put("c") (blocked)', () => watch(q.put("c"))],
+    ["get()", () => watch(q.get())],
+    ["get()", () => watch(q.get())],
+    ["get()", () => watch(q.get())],
+    ["get() (waiting)", () => watch(q.get())],
+    ['put("d") (to the waiting getter)', () => watch(q.put("d"))],
+  ];
+  const sizes: number[] = [];
+  for (const [, step] of steps) {
+    step();
+    await idle();
+    sizes.push(q.size);
+  }
+  const expected = [0, 1, 2, 2, 2, 1, 0, 0, 0];
+  expectThat(list(sizes) === list(expected), {
+    observed: `size after each of ${steps.map(([name]) => name).join(", ")} was ${list(sizes)}`,
+    expected: list(expected),
+    hint: "size is the number of items stored right now: a blocked putter's item is not in the queue until get makes room",
+  });
+});
+
+check("queue-task-done", "AsyncQueue: taskDone throws when called more times than items were put", 1, async () => {
+  const { AsyncQueue } = await load();
+  const fresh = new AsyncQueue<string>();
+  const early = thrownBy(() => fresh.taskDone());
+  expectThat(early !== undefined && early.error instanceof Error, {
+    observed: `taskDone() on a new, empty queue ${early ? `threw ${showError(early.error)}` : "did not throw"}`,
+    expected: "an Error: no item was put, so none can be done",
+    hint: "count the unfinished items: +1 on every put, -1 on every taskDone; throw if it would go below 0",
+  });
+  const q = new AsyncQueue<string>();
+  watch(q.put("a"));
+  watch(q.put("b"));
+  await idle();
+  watch(q.get());
+  watch(q.get());
+  await idle();
+  const ok = [thrownBy(() => q.taskDone()), thrownBy(() => q.taskDone())];
+  const bad = ok.findIndex((t) => t !== undefined);
+  expectThat(bad < 0, {
+    observed: `after 2 puts and 2 gets, taskDone() call #${bad + 1} threw ${showError(ok[bad]?.error)}`,
+    expected: "2 calls of taskDone() to succeed",
+    hint: "each item put may be marked done once",
+  });
+  const third = thrownBy(() => q.taskDone());
+  expectThat(third !== undefined && third.error instanceof Error, {
+    observed: `after 2 puts, a third taskDone() ${third ? `threw ${showError(third.error)}` : "did not throw"}`,
+    expected: "the third call to throw an Error",
+    hint: "throw new Error(...) when taskDone is called more times than items were put",
+  });
+});
+
+check("queue-join", "AsyncQueue: join resolves once every item put has been marked done", 2, async () => {
+  const { AsyncQueue } = await load();
+  const empty = new AsyncQueue<string>();
+  const atOnce = watch(empty.join());
+  await idle();
+  expectThat(is(atOnce, "fulfilled"), {
+    observed: `join() on a queue where nothing was put ${describeWatch(atOnce)}`,
+    expected: "to resolve at once: nothing is unfinished",
+    hint: "join waits only while some item put has not been marked done",
+  });
+  const q = new AsyncQueue<string>();
+  watch(q.put("a"));
+  watch(q.put("b"));
+  await idle();
+  const early = watch(q.join());
+  await idle();
+  expectThat(is(early, "pending"), {
+    observed: `after put("a"), put("b"): join() ${describeWatch(early)}`,
+    expected: "join() to wait until both items are marked done",
+    hint: "join returns a promise you resolve later, when the count of unfinished items reaches 0",
+  });
+  watch(q.get());
+  await idle();
+  thrownBy(() => q.taskDone());
+  watch(q.get());
+  await idle();
+  const afterGet = watch(q.join());
+  await idle();
+  expectThat(is(early, "pending") && is(afterGet, "pending"), {
+    observed: `with both items taken by get() but only "a" marked done, the first join() ${describeWatch(early)} and a join() called after the gets ${describeWatch(afterGet)}`,
+    expected: "both to wait: an empty queue is not the same as every item done",
+    hint: "count unfinished items (put +1, taskDone -1), not the items still in the queue",
+  });
+  thrownBy(() => q.taskDone());
+  await idle();
+  expectThat(is(early, "fulfilled") && is(afterGet, "fulfilled"), {
+    observed: `after the second taskDone(), the first join() ${describeWatch(early)} and the second ${describeWatch(afterGet)}`,
+    expected: "both to resolve: every item put is done",
+    hint: "keep every waiting join's resolve function and call them all when the count reaches 0",
+  });
+});
+
+check("queue-validation", "AsyncQueue: a maxSize that is not a non-negative integer throws RangeError; 0 means unbounded", 1, async () => {
+  const { AsyncQueue } = await load();
+  for (const bad of [-1, 1.5, NaN, Infinity, -Infinity]) {
+    const t = thrownBy(() => new AsyncQueue<number>(bad));
+    expectThat(t !== undefined && t.error instanceof RangeError, {
+      observed: `new AsyncQueue(${bad}) ${t ? `threw ${showError(t.error)}` : "did not throw"}`,
+      expected: "a RangeError",
+      hint: "in the constructor: if (!Number.isInteger(maxSize) || maxSize < 0) throw new RangeError(...)",
+    });
+  }
+  for (const [label, make] of [
+    ["new AsyncQueue(0)", () => new AsyncQueue<number>(0)],
+    ["new AsyncQueue()", () => new AsyncQueue<number>()],
+  ] as const) {
+    const q = make();
+    const puts = Array.from({ length: 50 }, (_, i) => watch(q.put(i)));
+    await idle();
+    const done = puts.filter((p) => is(p, "fulfilled")).length;
+    expectThat(done === 50, {
+      observed: `on ${label}, ${done} of 50 put() calls resolved`,
+      expected: "all 50: maxSize 0 (or omitted) means unbounded",
+      hint: "treat maxSize 0 as \"no limit\"",
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// enrichCsv: helpers
+// ---------------------------------------------------------------------------------------------------------
+
+type Options = Partial<Exercise.EnrichOptions>;
+type Row = Record<string, string>;
+
+const API = "http://api.test";
+const ENRICH = `${API}/enrich`;
+const IN = "/data/in.csv";
+const OUT = "/data/out.jsonl";
+
+/** What the mock API answers for an id: merged over the row by the learner's code. */
+function apiBody(id: string): Record<string, unknown> {
+  return { score: [...id].length * 7 + 1, status: "enriched" };
+}
+
+/** A CSV text: header + rows, each line ended by `eol` (the last one only if `trailing`). */
+function csvText(header: string[], rows: string[][], { eol = "\n", trailing = true } = {}): string {
+  const lines = [header, ...rows].map((fields) => fields.join(","));
+  return lines.join(eol) + (trailing ? eol : "");
+}
+
+function people(n: number): { header: string[]; rows: string[][] } {
+  return { header: ["id", "name", "city"], rows: Array.from({ length: n }, (_, i) => [`p${i + 1}`, `Name ${i + 1}`, `City ${i + 1}`]) };
+}
+
+function expectedOutput(header: string[], rows: string[][]): Row[] {
+  return rows.map((fields) => {
+    const row = Object.fromEntries(header.map((h, i) => [h, fields[i] ?? ""])) as Row;
+    return { ...row, ...apiBody(row.id!) } as Row;
+  });
+}
+
+interface Recorder {
+  /** The ids the mock API received, in arrival order, decoded the way any server reads `?id=`. */
+  ids: string[];
+  /** Requests received and not answered yet. */
+  active: number;
+}
+
+/** An API answering every id with apiBody(id), after `ms` of virtual time. */
+function enrichApi(ms = 0): Recorder {
+  const rec: Recorder = { ids: [], active: 0 };
+  net.use(
+    http.get(ENRICH, async ({ request }) => {
+      const url = new URL(request.url);
+      const id = url.searchParams.get("id") ?? "";
+      rec.ids.push(id);
+      rec.active++;
+      try {
+        if (ms) await delay(ms);
+        return HttpResponse.json(apiBody(id));
+      } finally {
+        rec.active--;
+      }
+    }),
+  );
+  return rec;
+}
+
+/** Requests held until the test releases them (answered with apiBody(id)). */
+function gatedApi(): Gates {
+  const gates = new Gates((request) => HttpResponse.json(apiBody(new URL(request.url).searchParams.get("id") ?? "")));
+  net.use(gates.handler(ENRICH));
+  return gates;
+}
+
+function readOut(file = OUT): string | undefined {
+  return readDiskFile(file)?.toString("utf8");
+}
+
+interface Parsed {
+  objects: Row[];
+  bad: string[];
+}
+
+/** JSON Lines: one JSON object per line; a final newline is optional. */
+function parseLines(text: string | undefined): Parsed {
+  const out: Parsed = { objects: [], bad: [] };
+  if (!text) return out;
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  for (const line of lines) {
+    try {
+      const value: unknown = JSON.parse(line);
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) out.objects.push(value as Row);
+      else out.bad.push(line);
+    } catch {
+      out.bad.push(line);
+    }
+  }
+  return out;
+}
+
+/** Order-insensitive comparison key of a list of objects. */
+function canon(objects: object[]): string {
+  return objects
+    .map((o) => JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
+    .sort()
+    .join("\n");
+}
+
+const sameIds = (a: string[], b: string[]) => list([...a].sort()) === list([...b].sort());
+
+interface Run {
+  outcome: Outcome<Exercise.EnrichReport>;
+  /** The output file at the moment the promise resolved. */
+  atResolve: string | undefined;
+  /** The output file once I/O settled after the run. */
+  output: string | undefined;
+}
+
+/** Runs enrichCsv in virtual time until its promise settles. */
+async function runEnrich(input: string | undefined, options: Options = {}, files = { input: IN, output: OUT }): Promise<Run> {
+  const { enrichCsv } = await load();
+  diskFs().mkdirSync("/data", { recursive: true }); // the output folder exists, even when the input does not
+  if (input !== undefined) writeDiskFile(files.input, input);
+  let atResolve: string | undefined;
+  const outcome = await clock.run(
+    () =>
+      Promise.resolve(enrichCsv(files.input, files.output, { apiUrl: API, ...options })).then((report) => {
+        atResolve = readOut(files.output);
+        return report;
+      }),
+    // A correct run needs well under 1 000 timers and 1 000 ms here: the budget stops a runaway poll early.
+    { maxTimers: 3_000, maxMs: 600_000 },
+  );
+  await settle();
+  return { outcome, atResolve, output: readOut(files.output) };
+}
+
+function describe(o: Outcome<unknown>): string {
+  switch (o.state) {
+    case "fulfilled":
+      return `resolved with ${show(o.value)} at ${o.at} ms`;
+    case "rejected":
+      return `rejected with ${showError(o.reason)} at ${o.at} ms`;
+    case "threw":
+      return `threw ${showError(o.error)} synchronously instead of returning a promise`;
+    case "pending":
+      return o.why === "stuck"
+        ? `never settled (stuck at ${o.at} ms of virtual time with no timer pending — is a worker or the producer waiting forever?)`
+        : `was still pending after ${o.at} ms of virtual time (${plural(o.timers, "timer")} still set — a loop that never ends?)`;
+  }
+}
+
+/** Fails unless the run resolved; returns the report. */
+function resolved(run: Run, what: string): Exercise.EnrichReport {
+  const o = run.outcome;
+  expectThat(o.state === "fulfilled", {
+    observed: `${what}: enrichCsv ${describe(o)}`,
+    expected: "to resolve with a report { read, written, failed }",
+    hint:
+      o.state === "pending"
+        ? "after the last row, tell every worker to stop (one end marker per worker, or a closed flag) and await them all"
+        : "catch each row's error inside the worker: a failed row goes to `failed`, the run goes on",
+  });
+  return o.value;
+}
+
+function sameReport(report: Exercise.EnrichReport, read: number, written: number, failedIds: string[]): boolean {
+  if (typeof report !== "object" || report === null || !Array.isArray(report.failed)) return false;
+  return (
+    report.read === read &&
+    report.written === written &&
+    sameIds(
+      report.failed.map((f) => f?.id),
+      failedIds,
+    )
+  );
+}
+
+/** Compares the output file with the rows expected in it (any order). */
+function expectOutput(text: string | undefined, expected: Row[], what: string, hint: string): void {
+  expectThat(text !== undefined, {
+    observed: `${what}: no output file at ${OUT}`,
+    expected: `${plural(expected.length, "JSON line")} at ${OUT}`,
+    hint: "create the output file (fs.createWriteStream(outputPath), or writeFile/appendFile)",
+  });
+  const parsed = parseLines(text);
+  expectThat(parsed.bad.length === 0, {
+    observed: `${what}: the output has lines that are not JSON objects: ${show(parsed.bad.slice(0, 3))}`,
+    expected: "one JSON object per line, each line ended by \\n",
+    hint: "write JSON.stringify({ ...row, ...body }) + \"\\n\" for each row",
+  });
+  expectThat(canon(parsed.objects) === canon(expected), {
+    observed: `${what}: the output holds ${show(parsed.objects)}`,
+    expected: `${plural(expected.length, "line")} (any order): ${show(expected)}`,
+    hint,
+  });
+}
+
+/**
+ * Releases held requests one at a time (the newest first when `newestFirst`) until none is left, and
+ * returns the in-flight count after each. `patient` also lets short timers fire after each release.
+ */
+async function drainGates(gates: Gates, { newestFirst = false, patient = false } = {}, maxRounds = 200): Promise<number[]> {
+  const counts: number[] = [];
+  for (let i = 0; i < maxRounds && gates.inFlight > 0; i++) {
+    const waiting = gates.waiting;
+    await gates.release(newestFirst ? waiting.at(-1) : waiting[0]);
+    if (patient) await idle(); // lets a solution that yields or polls with short timers catch up
+    counts.push(gates.inFlight);
+  }
+  return counts;
+}
+
+async function startGated(input: string, options: Options): Promise<Watch<Exercise.EnrichReport>> {
+  const { enrichCsv } = await load();
+  writeDiskFile(IN, input);
+  const run = watch(enrichCsv(IN, OUT, { apiUrl: API, ...options }));
+  await idle();
+  return run;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// enrichCsv: results
+// ---------------------------------------------------------------------------------------------------------
+
+check("enrich-output", "enrichCsv: writes each row merged with the API's answer as one JSON line, and reports the counts", 2, async () => {
+  const input = fixture("people.csv");
+  const lines = input.trim().split("\n").map((l) => l.split(","));
+  const [header, ...rows] = lines as [string[], ...string[][]];
+  const api = enrichApi();
+  const run = await runEnrich(input);
+  const report = resolved(run, "with 7 rows (the id in the second column) and an API answering every id");
+  const ids = rows.map((r) => r[header.indexOf("id")]!);
+  expectThat(sameIds(api.ids, ids), {
+    observed: `the API received the ids ${list(api.ids)}`,
+    expected: `one request per row: ${list(ids)}`,
+    hint: "take the id from the column named id (row.id, wherever it is in the header) and request GET `${apiUrl}/enrich?id=${encodeURIComponent(row.id)}` once per row",
+  });
+  expectOutput(
+    run.output,
+    expectedOutput(header, rows),
+    "with 7 rows",
+    "each line is the row (header → value, all strings) with the API's JSON object merged over it: { ...row, ...body }",
+  );
+  expectThat(sameReport(report, 7, 7, []), {
+    observed: `enrichCsv resolved with ${show(report)}`,
+    expected: "{ read: 7, written: 7, failed: [] }",
+    hint: "count data rows read (not the header), lines written, and list failed rows",
+  });
+});
+
+check("in-flight-default", "enrichCsv: keeps exactly 3 requests in flight by default", 2, async () => {
+  const gates = gatedApi();
+  const { header, rows } = people(10);
+  await startGated(csvText(header, rows), {});
+  const initially = gates.inFlight;
+  expectThat(initially === 3, {
+    observed: `with 10 rows, no \`workers\` option and every request held, ${plural(initially, "request")} in flight`,
+    expected: "exactly 3 (the default number of workers)",
+    hint:
+      initially > 3
+        ? "start `workers` workers, each taking one row at a time from the queue — not one request per row"
+        : "default workers to 3 and start them all before waiting for any of them",
+  });
+  await drainGates(gates);
+  expectThat(gates.peak <= 3, {
+    observed: `while the requests were answered one by one, the in-flight counts were ${gates.describeTimeline(3)}`,
+    expected: "never more than 3 at once",
+    hint: "a worker starts its next request only after its current one is finished",
+  });
+});
+
+check("in-flight-workers", "enrichCsv: keeps exactly `workers` requests in flight (1 and 5), fewer only when fewer rows remain", 2, async () => {
+  for (const [workers, n] of [
+    [1, 6],
+    [5, 12],
+    [5, 2],
+  ] as const) {
+    const gates = gatedApi();
+    const { header, rows } = people(n);
+    await startGated(csvText(header, rows), { workers });
+    const initially = gates.inFlight;
+    const want = Math.min(workers, n);
+    expectThat(initially === want, {
+      observed: `with workers: ${workers}, ${n} rows and every request held, ${plural(initially, "request")} in flight`,
+      expected: `exactly ${want}${n < workers ? ` (only ${n} rows)` : ""}`,
+      hint: "start options.workers workers, each taking one row at a time from the queue",
+    });
+    await drainGates(gates);
+    expectThat(gates.peak <= workers, {
+      observed: `with workers: ${workers}, the in-flight counts were ${gates.describeTimeline(workers)}`,
+      expected: `never more than ${workers} at once`,
+      hint: "each worker has at most one request running",
+    });
+  }
+});
+
+check("sliding-window", "enrichCsv: starts the next row as soon as any request finishes (a sliding window, not batches)", 2, async () => {
+  const gates = gatedApi();
+  const { header, rows } = people(8);
+  await startGated(csvText(header, rows), { workers: 3 });
+  const counts = [gates.inFlight, ...(await drainGates(gates, { newestFirst: true, patient: true }))];
+  const expected = [3, 3, 3, 3, 3, 3, 2, 1, 0];
+  expectThat(list(counts) === list(expected), {
+    observed: `with 3 workers and 8 rows, answering the newest request each time, the requests in flight were ${list(counts)} (initially, then after each answer)`,
+    expected: `${list(expected)}: min(3, rows remaining) at every moment`,
+    hint: "let each worker loop on its own (take a row, await its request, repeat) instead of awaiting a whole batch with Promise.all",
+  });
+});
+
+check("drain-timing", "enrichCsv: 30 rows × 100 ms with 3 workers resolve at exactly 1000 ms of virtual time, every line written", 3, async () => {
+  enrichApi(100);
+  const { header, rows } = people(30);
+  const run = await runEnrich(csvText(header, rows), { workers: 3 });
+  const o = run.outcome;
+  expectThat(o.state === "fulfilled", {
+    observed: `with 30 rows, every API call taking 100 ms and 3 workers, enrichCsv ${describe(o)}`,
+    expected: "to resolve at 1000 ms",
+    hint: "after the last row, stop every worker and await them all before resolving",
+  });
+  const atLines = parseLines(run.atResolve).objects.length;
+  expectThat(o.at === 1000, {
+    observed: `with 30 rows, every API call taking 100 ms and 3 workers, enrichCsv resolved at ${o.at} ms of virtual time${atLines < 30 ? ` with only ${atLines} of 30 lines in the output` : ""}`,
+    expected: "1000 ms: 30 × 100 ms of calls shared by 3 workers",
+    hint:
+      o.at >= 3000
+        ? "are the workers running one after another? Start all of them, then await them together"
+        : o.at <= 100
+          ? "all rows at once? Only `workers` requests may run at the same time"
+          : o.at < 1000
+            ? "it resolved before every row was handled: await every worker (and the output) before resolving"
+            : "some workers sat idle: each worker should take its next row as soon as it finishes one",
+  });
+  expectThat(sameReport(o.value, 30, 30, []), {
+    observed: `enrichCsv resolved with ${show(o.value)}`,
+    expected: "{ read: 30, written: 30, failed: [] }",
+    hint: "count every row read and every line written",
+  });
+  expectThat(atLines === 30, {
+    observed: `when the promise resolved, the output held ${plural(atLines, "complete line")}${run.output !== run.atResolve ? ` (${parseLines(run.output).objects.length} a moment later)` : ""}`,
+    expected: "all 30 lines already written when the promise resolves",
+    hint: "wait until the output is complete before resolving: await each write, then end the stream and wait for it to finish (stream.end(callback))",
+  });
+});
+
+check("backpressure", "enrichCsv: backpressure — the producer stays at most queueSize + workers rows ahead", 2, async () => {
+  const { AsyncQueue } = await load();
+  const proto = AsyncQueue.prototype as { put: (item: unknown) => Promise<void> };
+  const own = Object.prototype.hasOwnProperty.call(proto, "put");
+  const original = proto.put;
+  let calls = 0;
+  let done = 0;
+  proto.put = function (this: unknown, item: unknown) {
+    calls++;
+    const result = original.call(this, item);
+    Promise.resolve(result).then(
+      () => done++,
+      () => undefined,
+    );
+    return result;
+  };
+  try {
+    for (const [label, options, queueSize, workers] of [
+      ["queueSize: 4, workers: 2", { queueSize: 4, workers: 2 }, 4, 2],
+      ["the defaults (queueSize 10, workers 3)", {}, 10, 3],
+    ] as const) {
+      calls = done = 0;
+      const gates = gatedApi();
+      const { header, rows } = people(40);
+      await startGated(csvText(header, rows), options);
+      await idle();
+      expectThat(calls > 0, {
+        observed: `with 40 rows and ${label}, enrichCsv never called put on an AsyncQueue`,
+        expected: "the producer to put each row into an AsyncQueue (its `put` method)",
+        hint: "create `new AsyncQueue(queueSize)` in enrichCsv, and have the producer `await queue.put(row)` for each row",
+      });
+      const limit = queueSize + workers;
+      expectThat(done <= limit && calls <= limit + 1, {
+        observed: `with 40 rows, ${label} and every request held, the producer had put ${plural(done, "item")} into the queue${calls > done ? ` (${calls - done} more put() calls waiting)` : ""}`,
+        expected: `at most ${limit} items put (${queueSize} in the queue + ${workers} taken by the workers), and at most one more put() waiting`,
+        hint:
+          done > limit
+            ? "create the queue with maxSize = queueSize, and make put wait while the queue is full"
+            : "await each put before reading or putting the next row",
+      });
+      await drainGates(gates);
+    }
+  } finally {
+    if (own) proto.put = original;
+    else delete (proto as Partial<typeof proto>).put;
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// enrichCsv: the CSV format
+// ---------------------------------------------------------------------------------------------------------
+
+check("csv-crlf", "enrichCsv: reads CRLF line endings without keeping the \\r", 1, async () => {
+  const header = ["id", "name", "city"];
+  const rows = [
+    ["c1", "Ada", "London"],
+    ["c2", "Grace", "Arlington"],
+    ["c3", "Linus", "Portland"],
+  ];
+  const api = enrichApi();
+  const run = await runEnrich(csvText(header, rows, { eol: "\r\n" }));
+  resolved(run, "with a CRLF file of 3 rows");
+  expectThat(sameIds(api.ids, ["c1", "c2", "c3"]), {
+    observed: `with \\r\\n line endings, the API received the ids ${list(api.ids)}`,
+    expected: '["c1", "c2", "c3"]',
+    hint: "strip a trailing \\r from each line (or split on /\\r?\\n/)",
+  });
+  expectOutput(
+    run.output,
+    expectedOutput(header, rows),
+    "with \\r\\n line endings",
+    "no key or value may end with \\r: strip the \\r of each CRLF line, the header's included",
+  );
+});
+
+check("csv-blank-lines", "enrichCsv: skips blank lines", 1, async () => {
+  const input = "id,name\n\n1,Ada\n\n\n2,Grace\n3,Linus\n\n\n";
+  const api = enrichApi();
+  const run = await runEnrich(input);
+  const report = resolved(run, "with blank lines between and after the rows");
+  expectThat(sameIds(api.ids, ["1", "2", "3"]), {
+    observed: `with blank lines in the file, the API received the ids ${list(api.ids)}`,
+    expected: '["1", "2", "3"]: one request per data row',
+    hint: "skip empty lines before turning a line into a row",
+  });
+  expectThat(sameReport(report, 3, 3, []), {
+    observed: `enrichCsv resolved with ${show(report)}`,
+    expected: "{ read: 3, written: 3, failed: [] }: blank lines are not rows",
+    hint: "skip empty lines before counting or queueing a row",
+  });
+  expectOutput(run.output, expectedOutput(["id", "name"], [["1", "Ada"], ["2", "Grace"], ["3", "Linus"]]), "with blank lines", "blank lines are not rows");
+});
+
+check("csv-last-line", "enrichCsv: reads the last row when the file does not end with a newline", 1, async () => {
+  const header = ["id", "name"];
+  const rows = [
+    ["r1", "Ada"],
+    ["r2", "Grace"],
+    ["r3", "Linus"],
+    ["r4", "Barbara"],
+  ];
+  const api = enrichApi();
+  const run = await runEnrich(csvText(header, rows, { trailing: false }));
+  const report = resolved(run, "with no newline after the last row");
+  expectThat(sameIds(api.ids, ["r1", "r2", "r3", "r4"]) && sameReport(report, 4, 4, []), {
+    observed: `with no newline after the last row ("r4,Barbara"), the API received ${list(api.ids)} and enrichCsv resolved with ${show(report)}`,
+    expected: "all 4 rows requested and { read: 4, written: 4, failed: [] }",
+    hint: "the text after the last newline is a line too: handle what is left in your buffer when the input ends",
+  });
+  expectOutput(run.output, expectedOutput(header, rows), "with no newline after the last row", "the last row counts even without a final newline");
+});
+
+check("header-only", "enrichCsv: a header-only input gives { read: 0, written: 0, failed: [] } and an empty output file", 1, async () => {
+  for (const [label, input, out] of [
+    ["a header line", "id,name\n", "/data/out-1.jsonl"],
+    ["a header without a newline", "id,name", "/data/out-2.jsonl"],
+  ] as const) {
+    const api = enrichApi();
+    const run = await runEnrich(input, {}, { input: IN, output: out });
+    const report = resolved(run, `with only ${label}`);
+    expectThat(sameReport(report, 0, 0, []) && api.ids.length === 0, {
+      observed: `with only ${label}, enrichCsv resolved with ${show(report)} after ${plural(api.ids.length, "request")}`,
+      expected: "{ read: 0, written: 0, failed: [] } and no request",
+      hint: "the first line is the header, not a row",
+    });
+    expectThat(diskExists(out) && readOut(out) === "", {
+      observed: `with only ${label}, the output file ${diskExists(out) ? `holds ${show(readOut(out))}` : "was never created"}`,
+      expected: "an empty output file",
+      hint: "create (or truncate) the output file even when there is no row to write",
+    });
+  }
+});
+
+check("missing-file", "enrichCsv: a missing input file rejects with ENOENT without any request", 1, async () => {
+  const api = enrichApi();
+  const run = await runEnrich(undefined, {}, { input: "/data/no-such-file.csv", output: OUT });
+  const o = run.outcome;
+  const code = o.state === "rejected" ? (o.reason as { code?: unknown } | null)?.code : undefined;
+  expectThat(o.state === "rejected" && code === "ENOENT", {
+    observed: `with a missing input file, enrichCsv ${describe(o)}${o.state === "rejected" ? ` (code ${show(code)})` : ""}`,
+    expected: "to reject with the file system's ENOENT error (error.code === \"ENOENT\")",
+    hint: "let the error from opening the input reach the returned promise: with a read stream, wait for 'open' (events.once) or iterate it with for await",
+  });
+  const requests = api.ids.length + net.unexpected.length;
+  expectThat(requests === 0, {
+    observed: `with a missing input file, ${plural(requests, "request")} reached the network`,
+    expected: "no request",
+    hint: "nothing to enrich: fail before any worker calls the API",
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// enrichCsv: failures, ids, validation, cleanup
+// ---------------------------------------------------------------------------------------------------------
+
+check("failed-rows", "enrichCsv: rows failing with a 500, a network error or a non-object body are listed in failed; the others are written", 2, async () => {
+  const answers: Record<string, () => Response> = {
+    boom: () => HttpResponse.json({ error: "server exploded" }, { status: 500 }),
+    gone: () => new HttpResponse("not found", { status: 404 }),
+    down: () => HttpResponse.error(),
+    list: () => HttpResponse.json([1, 2, 3]),
+    word: () => HttpResponse.text("not json at all"),
+  };
+  const seen: string[] = [];
+  net.use(
+    http.get(ENRICH, ({ request }) => {
+      const id = new URL(request.url).searchParams.get("id") ?? "";
+      seen.push(id);
+      return answers[id]?.() ?? HttpResponse.json(apiBody(id));
+    }),
+  );
+  const header = ["id", "name"];
+  const rows = [["ok1"], ["boom"], ["ok2"], ["down"], ["ok3"], ["gone"], ["list"], ["ok4"], ["word"], ["ok5"]].map(([id]) => [id!, `Name of ${id}`]);
+  const run = await runEnrich(csvText(header, rows), { workers: 2 });
+  const o = run.outcome;
+  expectThat(o.state === "fulfilled", {
+    observed: `with 10 rows of which boom (500), gone (404) and down (network error) fail, enrichCsv ${describe(o)}`,
+    expected: "to resolve, listing the failed rows in `failed`",
+    hint: "catch each row's error inside the worker (try/catch around the request), record it, and go on with the next row",
+  });
+  const report = o.value;
+  const failedIds = Array.isArray(report?.failed) ? report.failed.map((f) => f?.id) : [];
+  const httpFailures = ["boom", "gone", "down"];
+  expectThat(httpFailures.every((id) => failedIds.includes(id)), {
+    observed: `failed lists ${show(report?.failed)}`,
+    expected: `the ids ${list(httpFailures)} among the failed rows (a 500, a 404, a network error)`,
+    hint: "a request fails when fetch rejects or when response.ok is false (status outside 200–299)",
+  });
+  expectThat(["list", "word"].every((id) => failedIds.includes(id)), {
+    observed: `a 200 answer of [1, 2, 3] (id list) and of the text "not json at all" (id word): failed lists ${show(report.failed)}`,
+    expected: "both rows among the failed ones: a 2xx body that is not a JSON object fails the row",
+    hint: "parse the body inside the try block, and fail the row unless it is a non-null object that is not an array",
+  });
+  const allFailed = [...httpFailures, "list", "word"];
+  const ok = rows.filter(([id]) => !allFailed.includes(id!));
+  expectThat(
+    sameReport(report, 10, 5, allFailed) && report.failed.every((f) => typeof f.reason === "string"),
+    {
+      observed: `enrichCsv resolved with ${show(report)}`,
+      expected: `{ read: 10, written: 5, failed: [5 × { id, reason: string }] } (failed ids ${list(allFailed)}), read === written + failed.length`,
+      hint: "every row read is either written or listed in failed, exactly once",
+    },
+  );
+  expectOutput(run.output, expectedOutput(header, ok), "with 5 rows failing", "write the rows that succeeded, and only those");
+  expectThat(sameIds(seen, rows.map(([id]) => id!)), {
+    observed: `the API received ${list(seen)}`,
+    expected: "one request per row, failures included (the exercise does not retry)",
+    hint: "request each row once",
+  });
+});
+
+check("id-encoding", "enrichCsv: ids with & + # % spaces and non-ASCII reach the API exactly", 1, async () => {
+  const ids = ["a&b=c", "1+1", "#hash", "100%", "%41", "two words", "café", "日本語", "ü/?x"];
+  // A first row of 65 535 bytes puts the 2-byte "é" of the next id across the 64 KiB boundary of a read stream.
+  const header = ["id", "name", "note"];
+  const prefix = `${header.join(",")}\npad,Pad,`;
+  const pad = ["pad", "Pad", "x".repeat(65_535 - Buffer.byteLength(prefix) - 1)];
+  const rows = [pad, ["é-straddle", "Straddle", "-"], ...ids.map((id, i) => [id, `Name ${i}`, "-"])];
+  const api = enrichApi();
+  const run = await runEnrich(csvText(header, rows), { workers: 2 });
+  resolved(run, "with ids full of special characters");
+  const want = rows.map((r) => r[0]!);
+  const missing = want.filter((id) => !api.ids.includes(id));
+  expectThat(sameIds(api.ids, want), {
+    observed: `the API received the ids ${list(api.ids)}${missing.length ? `; never ${list(missing)}` : ""}`,
+    expected: `exactly ${list(want)}`,
+    hint: missing.includes("é-straddle") && missing.length === 1
+      ? "a UTF-8 character can be cut in two between chunks: decode the stream as a whole (createReadStream(path, \"utf8\"), readline, or a StringDecoder), not chunk by chunk"
+      : "encode the id for the query string: `?id=${encodeURIComponent(row.id)}`",
+  });
+  expectOutput(run.output, expectedOutput(header, rows), "with special ids", "keep each id exactly as read from the file");
+});
+
+check("options-validation", "enrichCsv: workers or queueSize not a positive integer rejects with RangeError, before reading", 1, async () => {
+  const api = enrichApi();
+  const bad: Options[] = [
+    { workers: 0 },
+    { workers: -1 },
+    { workers: 1.5 },
+    { workers: NaN },
+    { queueSize: 0 },
+    { queueSize: -3 },
+    { queueSize: 2.5 },
+    { queueSize: Infinity },
+  ];
+  for (const options of bad) {
+    const shown = Object.entries(options).map(([k, v]) => `${k}: ${v}`).join(", ");
+    const run = await runEnrich(undefined, options, { input: "/data/not-read.csv", output: OUT });
+    const o = run.outcome;
+    expectThat(o.state === "rejected" && o.reason instanceof RangeError, {
+      observed: `enrichCsv(…, { apiUrl, ${shown} }) with a missing input file ${describe(o)}`,
+      expected: "a promise rejected with a RangeError, before the input is even opened",
+      hint: "check workers and queueSize first (Number.isInteger(n) && n > 0); in an async function `throw new RangeError(...)` rejects the promise",
+    });
+  }
+  const requests = api.ids.length + net.unexpected.length;
+  expectThat(requests === 0, {
+    observed: `with invalid options, ${plural(requests, "request")} reached the API`,
+    expected: "no request",
+    hint: "validate the options before starting anything",
+  });
+});
+
+check("clean-finish", "enrichCsv: leaves no request or timer running after resolving", 1, async () => {
+  const api = enrichApi(100);
+  const { header, rows } = people(9);
+  const run = await runEnrich(csvText(header, rows), { workers: 3 });
+  const o = run.outcome;
+  expectThat(o.state === "fulfilled", {
+    observed: `with 9 rows and API calls of 100 ms, enrichCsv ${describe(o)}`,
+    expected: "to resolve",
+    hint: "after the last row, stop every worker and await them all",
+  });
+  const active = api.active;
+  const timers = clock.pendingTimers();
+  expectThat(active === 0, {
+    observed: `when enrichCsv resolved, ${plural(active, "request")} ${active === 1 ? "was" : "were"} still running`,
+    expected: "no request left running",
+    hint: "await every worker before resolving",
+  });
+  expectThat(timers === 0, {
+    observed: `when enrichCsv resolved, ${plural(timers, "timer")} ${timers === 1 ? "was" : "were"} still pending`,
+    expected: "no timer left behind",
+    hint: "clear every timer you start (clearTimeout), e.g. a request timeout, once the request is done",
+  });
+  const before = api.ids.length;
+  await advanceBy(60_000);
+  expectThat(api.ids.length === before, {
+    observed: `after enrichCsv resolved, ${plural(api.ids.length - before, "more request")} started in the next 60 s of virtual time`,
+    expected: "no request after resolving",
+    hint: "workers must have stopped when the promise resolves",
+  });
+});
