@@ -73,7 +73,8 @@ export class VirtualClock {
       this.installed.next();
       await settle();
     }
-    this.installed.setSystemTime(Math.max(this.now(), until));
+    // tick, not setSystemTime: setSystemTime would move the pending timers along with the clock.
+    if (until > this.now()) this.installed.tick(until - this.now());
   }
 
   /**
