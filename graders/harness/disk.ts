@@ -5,12 +5,12 @@
  */
 import { Volume, createFsFromVolume, type IFs } from "memfs";
 
-let volume = new Volume();
+let volume = likeNode(new Volume());
 let fs: IFs = createFsFromVolume(volume);
 
 /** Starts a fresh empty volume (called before every check). */
 export function freshDisk(files: Record<string, string | Buffer> = {}): void {
-  volume = Volume.fromJSON({});
+  volume = likeNode(Volume.fromJSON({}));
   fs = createFsFromVolume(volume);
   for (const [file, content] of Object.entries(files)) writeDiskFile(file, content);
 }
@@ -50,4 +50,57 @@ export function diskFiles(): Record<string, Buffer> {
   };
   walk("/");
   return out;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/**
+ * Node's fs takes more kinds of data than memfs, which writes `String(data)` for what it does not know
+ * ("[object ReadableStream]"): every writeFile / appendFile takes a DataView or any typed array, and
+ * fs/promises writeFile / appendFile (a FileHandle's too) take any iterable or async iterable, a web
+ * ReadableStream such as `response.body` included. Patched on the volume before createFsFromVolume binds
+ * its methods; data memfs already handles goes through unchanged.
+ */
+function likeNode(vol: Volume): Volume {
+  const v = vol as unknown as Record<string, AnyFunction>;
+  for (const name of ["writeFileSync", "writeFile", "appendFileSync", "appendFile"]) {
+    const original = v[name]!;
+    v[name] = (file, data, ...rest) => original(file, viewToBuffer(data), ...rest);
+  }
+  const withIterables = (original: AnyFunction, streams = false): AnyFunction => (file, data, options) =>
+    isIterableData(data, streams) ? collect(data, options).then((bytes) => original(file, bytes, options)) : original(file, data, options);
+  const promises = vol.promises as unknown as Record<string, AnyFunction>;
+  promises.writeFile = withIterables(promises.writeFile!);
+  promises.appendFile = withIterables(promises.appendFile!);
+  const open = promises.open!;
+  promises.open = async (...args) => {
+    const handle = (await open(...args)) as Record<string, AnyFunction>;
+    for (const name of ["writeFile", "appendFile"]) {
+      const original = handle[name]!.bind(handle);
+      // memfs's FileHandle does not even read Node streams: collect those too.
+      handle[name] = (data, options) => withIterables((_fd, bytes, opts) => original(bytes, opts), true)(undefined, data, options);
+    }
+    return handle;
+  };
+  return vol;
+}
+
+function viewToBuffer(data: unknown): unknown {
+  return ArrayBuffer.isView(data) && !(data instanceof Uint8Array) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : data;
+}
+
+/** An iterable Node would write chunk by chunk (not a string or a typed array; a Node stream only if `streams`). */
+function isIterableData(data: unknown, streams: boolean): data is AsyncIterable<unknown> | Iterable<unknown> {
+  if (typeof data !== "object" || data === null || ArrayBuffer.isView(data)) return false;
+  if (!streams && typeof (data as { pipe?: unknown }).pipe === "function") return false;
+  return Symbol.asyncIterator in data || Symbol.iterator in data;
+}
+
+async function collect(data: AsyncIterable<unknown> | Iterable<unknown>, options: unknown): Promise<Buffer> {
+  const encoding = (typeof options === "string" ? options : (options as { encoding?: BufferEncoding } | undefined)?.encoding) ?? "utf8";
+  const chunks: Buffer[] = [];
+  for await (const chunk of data) {
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk, encoding as BufferEncoding) : Buffer.from(viewToBuffer(chunk) as Uint8Array));
+  }
+  return Buffer.concat(chunks);
 }

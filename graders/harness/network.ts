@@ -24,25 +24,66 @@ const catchAll = http.all("*", ({ request }) => {
 
 export const server = setupServer(catchAll);
 
+/** "METHOD url" of every request MSW saw, answered or not: reported by `useNetwork().requests`. */
+const requests: string[] = [];
+
+const recordRequest = ({ request }: { request: Request }): void => {
+  requests.push(`${request.method} ${request.url}`);
+};
+
+/**
+ * msw 2.x tees every mocked fetch response to emit "response:mocked", and nothing reads that copy: a
+ * stream's tee settles a cancel only once the other branch is cancelled or read to its end, so
+ * `await response.body.cancel()` in learner code (a correct way to drop a 404 body) never settles.
+ * Reading MSW's copy to its end frees it. (Cancelling the copy instead breaks node:http requests: there
+ * the copy is fed by the mock socket, which then enqueues into a closed stream and throws.)
+ */
+const drainResponseCopy = ({ response }: { response: Response }): void => {
+  response.arrayBuffer().catch(() => {});
+};
+
+export interface NetworkOptions {
+  /**
+   * Read MSW's own copy of every mocked response to its end, so learner code that cancels a response
+   * body (`await res.body?.cancel()`) does not hang. Off by default; a grader that reads
+   * "response:mocked" bodies itself must leave it off.
+   */
+  drainResponseCopies?: boolean;
+}
+
 export interface MockNetwork {
   /** Installs handlers for the current check (they take precedence over the catch-all). */
   use(...handlers: HttpHandler[]): void;
   /** "METHOD url" of every request no handler answered during the current check. */
   readonly unexpected: readonly string[];
+  /** "METHOD url" of every request made during the current check, answered or not, in arrival order. */
+  readonly requests: readonly string[];
 }
 
 /** Starts the MSW server for this grader file; handlers and records are reset before every check. */
-export function useNetwork(): MockNetwork {
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+export function useNetwork(options: NetworkOptions = {}): MockNetwork {
+  beforeAll(() => {
+    server.listen({ onUnhandledRequest: "error" });
+    server.events.on("request:start", recordRequest);
+    if (options.drainResponseCopies) server.events.on("response:mocked", drainResponseCopy);
+  });
   beforeEach(() => {
     unexpected.length = 0;
+    requests.length = 0;
   });
   afterEach(() => server.resetHandlers());
-  afterAll(() => server.close());
+  afterAll(() => {
+    server.events.removeListener("request:start", recordRequest);
+    server.events.removeListener("response:mocked", drainResponseCopy);
+    server.close();
+  });
   return {
     use: (...handlers) => server.use(...handlers),
     get unexpected() {
       return unexpected;
+    },
+    get requests() {
+      return requests;
     },
   };
 }

@@ -1,0 +1,764 @@
+/**
+ * Grader for exercise 01 — downloadFiles (35 points).
+ * The network is MSW and the disk is a fresh in-memory memfs volume for every check: nothing reaches the
+ * real network or the real disk. Concurrency is measured with gates: the mock server holds each request
+ * until the check releases it, so the check counts exactly how many requests are in flight after the
+ * learner's code has run to quiescence (flush). No real sleeps, no timing thresholds.
+ */
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach } from "vitest";
+import type * as Exercise from "../exercises/01-download-files.ts";
+import { settle, useVirtualClock } from "./harness/clock.ts";
+import { diskFiles, diskFs, readDiskFile, writeDiskFile } from "./harness/disk.ts";
+import { expectThat, show, showError } from "./harness/feedback.ts";
+import { defineExercise } from "./harness/grader.ts";
+import { Gates, HttpResponse, http, useNetwork, type HeldRequest } from "./harness/network.ts";
+
+const { check, load } = defineExercise<typeof Exercise>("01-download-files");
+// A correct solution may drop an error page with `await res.body?.cancel()`: MSW's copy must not block it.
+const net = useNetwork({ drainResponseCopies: true });
+// Timers are virtual: a solution that waits with setTimeout (polling for a free slot…) is driven by flush().
+const clock = useVirtualClock();
+
+/** The real `node:fs` (the grader's own node:fs imports are routed to memfs): fixtures, and the sandbox proof. */
+const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
+const FIXTURES = new URL("../fixtures/01-download-files/files/", import.meta.url);
+/** A real PNG: bytes such as 0x89 are not valid UTF-8, so reading it as text corrupts it. */
+const LOGO = new Uint8Array(realFs.readFileSync(new URL("logo.png", FIXTURES)));
+
+type Options = Exercise.DownloadOptions;
+const DIR = "/downloads";
+const text = (s: string) => new TextEncoder().encode(s);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+/** Every check has its own host, so a request left over from another check is never answered here. */
+const site = (checkId: string) => `http://${checkId}.test`;
+
+// ---------------------------------------------------------------------------------------------------------
+// Running the learner's code
+
+interface Run {
+  state: "pending" | "fulfilled" | "rejected" | "threw";
+  value?: unknown;
+  reason?: unknown;
+  /** Every file on the disk at the moment the promise resolved. */
+  snapshot?: Record<string, Buffer>;
+}
+
+/** Runs of the current check, for flush() to notice progress. */
+const runs: Run[] = [];
+
+async function start(urls: string[], outputDir: string, options?: Options): Promise<Run> {
+  const { downloadFiles } = await load();
+  const run: Run = { state: "pending" };
+  runs.push(run);
+  try {
+    const promise = options === undefined ? downloadFiles(urls, outputDir) : downloadFiles(urls, outputDir, options);
+    Promise.resolve(promise).then(
+      (value) => Object.assign(run, { state: "fulfilled", value, snapshot: diskFiles() }),
+      (reason: unknown) => Object.assign(run, { state: "rejected", reason }),
+    );
+  } catch (error) {
+    Object.assign(run, { state: "threw", reason: error });
+  }
+  return run;
+}
+
+/** Starts a run and lets it go as far as it can. */
+async function download(urls: string[], outputDir: string, options?: Options): Promise<Run> {
+  const run = await start(urls, outputDir, options);
+  await flush();
+  return run;
+}
+
+/**
+ * Lets the learner's code run until nothing changes any more: promise chains and in-memory I/O, then
+ * (virtual) timers due within 100 ms, for a solution that polls for a free slot with setTimeout. Progress =
+ * requests made, bytes on disk, promises settled. A check's virtual time stays far below any sensible
+ * request timeout.
+ */
+async function flush(): Promise<void> {
+  let last = "";
+  let ticked = 0;
+  for (let round = 0; round < 500; round++) {
+    await settle();
+    const now = progress();
+    if (now !== last) {
+      last = now;
+      continue;
+    }
+    if (ticked >= 100 || clock.pendingTimers() === 0) return;
+    tickTimers(50);
+    ticked += 50;
+  }
+}
+
+/**
+ * Fires the virtual timers due in the next `ms`, and only those: a solution may poll for a free slot with
+ * setTimeout, while a generous request timeout (30 s) must never fire. fake-timers hangs its clock on the
+ * functions it installs. (VirtualClock.advance would be the way, but with fake-timers 15 it does not see
+ * the pending timers; VirtualClock.run fires the next timer however far away it is.)
+ */
+function tickTimers(ms: number): void {
+  (globalThis.setTimeout as unknown as { clock?: { tick(ms: number): unknown } }).clock?.tick(ms);
+}
+
+function progress(): string {
+  const fs = diskFs();
+  const sizes: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of fs.readdirSync(dir) as string[]) {
+      const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+      const stat = fs.statSync(p);
+      sizes.push(`${p}:${stat.isDirectory() ? "dir" : stat.size}`);
+      if (stat.isDirectory()) walk(p);
+    }
+  };
+  walk("/");
+  return `${net.requests.length}|${runs.map((r) => r.state).join(",")}|${sizes.join(",")}`;
+}
+
+function describeRun(run: Run): string {
+  switch (run.state) {
+    case "fulfilled":
+      return `resolved with ${showResults(run.value)}`;
+    case "rejected":
+      return `rejected with ${showError(run.reason)}`;
+    case "threw":
+      return `threw ${showError(run.reason)} synchronously instead of returning a promise`;
+    case "pending":
+      return "never resolved (still pending once nothing else could happen)";
+  }
+}
+
+function showResults(value: unknown): string {
+  if (!Array.isArray(value)) return show(value);
+  return `[${value.map(showResult).join(", ")}]`;
+}
+
+function showResult(r: unknown): string {
+  if (typeof r !== "object" || r === null) return show(r);
+  const { url, status, path: file, reason } = r as Record<string, unknown>;
+  const where = typeof url === "string" ? url : `url ${show(url)}`;
+  if (status === "fulfilled") return `${where} → ${show(file)}`;
+  if (status === "rejected") return `${where} rejected: ${showError(reason)}`;
+  return show(r);
+}
+
+/** The results array of a resolved run, or undefined. */
+function resultsOf(run: Run): Record<string, unknown>[] | undefined {
+  return run.state === "fulfilled" && Array.isArray(run.value) ? (run.value as Record<string, unknown>[]) : undefined;
+}
+
+/** The result for `url` (checks other than result order look results up by URL). */
+function resultFor(run: Run, url: string): Record<string, unknown> | undefined {
+  return resultsOf(run)?.find((r) => typeof r === "object" && r !== null && r.url === url);
+}
+
+function expectResolved(run: Run, count: number, what: string): Record<string, unknown>[] {
+  const results = resultsOf(run);
+  expectThat(results !== undefined && results.length === count, {
+    observed: `${what}: downloadFiles ${describeRun(run)}`,
+    expected: `to resolve with ${plural(count, "result")}, one per URL`,
+    hint:
+      run.state === "rejected"
+        ? "catch the error of each download and turn it into a { status: \"rejected\" } result; the others must still complete"
+        : run.state === "pending"
+          ? "resolve once every download has finished or failed (await them all, e.g. with Promise.all)"
+          : "return one result per URL",
+  });
+  return results;
+}
+
+function expectFulfilled(run: Run, url: string, file: string, what: string): void {
+  const r = resultFor(run, url);
+  expectThat(r?.status === "fulfilled" && r.path === file, {
+    observed: `${what}: the result for ${url} is ${r ? showResult(r) : "missing"}`,
+    expected: `{ url: ${show(url)}, status: "fulfilled", path: ${show(file)} }`,
+    hint: "path = path.join(outputDir, filename)",
+  });
+}
+
+function expectFile(file: string, bytes: Uint8Array, what: string): void {
+  const got = readDiskFile(file);
+  expectThat(got !== undefined && Buffer.compare(got, Buffer.from(bytes)) === 0, {
+    observed: `${what}: ${describeFile(file, got, bytes)}`,
+    expected: `${file} to hold the ${plural(bytes.length, "byte")} the server sent, unchanged`,
+    hint: "write the response body itself (a Buffer / Uint8Array, or a stream), never a decoded string",
+  });
+}
+
+function describeFile(file: string, got: Buffer | undefined, want: Uint8Array): string {
+  if (got === undefined) return `there is no file ${file}`;
+  const n = Math.min(got.length, want.length);
+  let i = 0;
+  while (i < n && got[i] === want[i]) i++;
+  const hex = (b: number | undefined) => (b === undefined ? "end of file" : `0x${b.toString(16).padStart(2, "0")}`);
+  const detail = i < n ? `, first difference at byte ${i}: ${hex(got[i])} instead of ${hex(want[i])}` : got.length < want.length ? " (it stops early)" : " (extra bytes at the end)";
+  const text = got.includes(Buffer.from([0xef, 0xbf, 0xbd])) ? " — it contains U+FFFD replacement characters: the body was decoded as text" : "";
+  return `${file} has ${plural(got.length, "byte")} instead of ${want.length}${detail}${text}`;
+}
+
+/** Files on the disk other than those `allowed`. */
+function strayFiles(allowed: Record<string, unknown>): string[] {
+  return Object.entries(diskFiles())
+    .filter(([file]) => !(file in allowed))
+    .map(([file, bytes]) => `${file} (${plural(bytes.length, "byte")})`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The mock server
+
+/** Held requests and bodies of the current check, released after it so the learner's code can finish. */
+const openGates: Gates[] = [];
+const openBodies: StreamedBodies[] = [];
+
+beforeEach(() => {
+  diskFs().mkdirSync(tmpdir(), { recursive: true });
+});
+
+afterEach(async () => {
+  for (let round = 0; round < 100; round++) {
+    const held = openGates.flatMap((g) => g.waiting);
+    const bodies = openBodies.flatMap((b) => b.held);
+    if (!held.length && !bodies.length) break;
+    for (const r of held) r.release();
+    for (const b of bodies) b.release();
+    await flush();
+  }
+  openGates.length = 0;
+  openBodies.length = 0;
+  runs.length = 0;
+});
+
+/** Answers GET `pattern` with `respond`, each request held until the check releases it. */
+function gated(pattern: string, respond: (url: URL) => Response = (url) => new HttpResponse(text(`contents of ${url.pathname}`))): Gates {
+  const gates = new Gates((request) => respond(new URL(request.url)));
+  openGates.push(gates);
+  net.use(gates.handler(pattern));
+  return gates;
+}
+
+type Reply = Uint8Array | string | { status: number; body: string } | "network error";
+
+/** Answers GET `${base}/<path>` from a table keyed by pathname; any other path gets a 404. */
+function serve(base: string, table: Record<string, Reply>): void {
+  net.use(
+    http.get(`${base}/*`, ({ request }) => {
+      const reply = table[new URL(request.url).pathname];
+      if (reply === undefined) return new HttpResponse("Not Found", { status: 404 });
+      if (reply === "network error") return HttpResponse.error();
+      if (typeof reply === "string") return new HttpResponse(text(reply));
+      if (reply instanceof Uint8Array) return new HttpResponse(chunked(reply, 16_384));
+      return new HttpResponse(reply.body, { status: reply.status });
+    }),
+  );
+}
+
+/** A body sent in chunks of `size` bytes, like a real socket would deliver it. */
+function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(bytes.slice(at, at + size));
+      at += size;
+      if (at >= bytes.length) controller.close();
+    },
+  });
+}
+
+/**
+ * Bodies sent in two halves: the first at once, the second ("the tail") only when the check releases it
+ * (or at once, for URLs `hold` says no to). Shows whether a download keeps its slot, and the promise stays
+ * pending, until its file is completely written.
+ */
+class StreamedBodies {
+  readonly downloads: { url: URL; finished: boolean; released: boolean; release(): void }[] = [];
+  /** Downloads whose body was not finished, counted at each request's arrival (for messages). */
+  readonly timeline: number[] = [];
+
+  constructor(
+    private readonly body: (url: URL) => Uint8Array,
+    private readonly hold: (url: URL) => boolean = () => true,
+  ) {
+    openBodies.push(this);
+  }
+
+  handler(pattern: string) {
+    return http.get(pattern, ({ request }) => {
+      const url = new URL(request.url);
+      const bytes = this.body(url);
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const download = {
+        url,
+        finished: false,
+        released: false,
+        release: () => {
+          download.released = true;
+          open();
+        },
+      };
+      this.downloads.push(download);
+      this.timeline.push(this.active);
+      if (!this.hold(url)) download.release();
+      const half = Math.ceil(bytes.length / 2);
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent++ === 0) return controller.enqueue(bytes.slice(0, half));
+          await opened;
+          controller.enqueue(bytes.slice(half));
+          download.finished = true;
+          controller.close();
+        },
+      });
+      return new HttpResponse(stream, { headers: { "Content-Type": "application/octet-stream" } });
+    });
+  }
+
+  get active(): number {
+    return this.downloads.filter((d) => !d.finished).length;
+  }
+
+  get held() {
+    return this.downloads.filter((d) => !d.released);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The sliding window
+
+type Pick = (waiting: HeldRequest[]) => HeldRequest;
+const oldestFirst: Pick = (waiting) => waiting[0]!;
+const newestFirst: Pick = (waiting) => waiting[waiting.length - 1]!;
+
+interface WindowReport {
+  run: Run;
+  gates: Gates;
+  /** The first moment the number in flight was wrong. */
+  problem?: { text: string; kind: "over" | "under" };
+}
+
+/**
+ * Downloads `count` files, releasing one held request at a time (`pick` chooses which), and compares the
+ * number in flight after every step with a sliding window of `limit`: min(limit, downloads not finished).
+ */
+async function driveWindow(base: string, count: number, limit: number, options: Options | undefined, pick: Pick, dir = DIR): Promise<WindowReport> {
+  diskFs().mkdirSync(dir, { recursive: true });
+  const gates = gated(`${base}/*`);
+  const urls = Array.from({ length: count }, (_, i) => `${base}/file-${String(i + 1).padStart(2, "0")}.txt`);
+  const run = await start(urls, dir, options);
+  let problem: WindowReport["problem"];
+  for (let finished = 0; finished <= count * 3; finished++) {
+    await flush();
+    const expected = Math.min(limit, count - finished);
+    const inFlight = gates.inFlight;
+    if (!problem && inFlight !== expected) {
+      const when = finished === 0 ? "at the start" : `after ${plural(finished, "download")} finished`;
+      problem = {
+        kind: inFlight > expected ? "over" : "under",
+        text: `${when}, ${plural(inFlight, "request")} ${inFlight === 1 ? "was" : "were"} in flight instead of ${expected}`,
+      };
+    }
+    if (!gates.waiting.length) break;
+    pick(gates.waiting).release();
+  }
+  return { run, gates, problem };
+}
+
+/** "1 2 3 4 5 5 5 5 (limit 5)": what the timeline of a sliding window looks like. */
+function idealTimeline(count: number, limit: number): string {
+  return `${Array.from({ length: count }, (_, i) => Math.min(i + 1, limit)).join(" ")} (limit ${limit})`;
+}
+
+function expectWindow(report: WindowReport, count: number, limit: number, setup: string): void {
+  const { problem, gates, run } = report;
+  expectThat(!problem, {
+    observed: `${setup}: in flight: ${gates.describeTimeline(limit)}; ${problem?.text}`,
+    expected: `in flight: ${idealTimeline(count, limit)}, never more than ${limit} and ${limit} whenever that many downloads remain`,
+    hint:
+      problem?.kind === "over"
+        ? `count the downloads in flight and start a new one only while fewer than ${limit} are running`
+        : gates.peak < Math.min(limit, count)
+          ? `start up to ${limit} downloads right away instead of one after the other`
+          : "start the next download as soon as any one finishes (a sliding window), not when a whole batch has",
+  });
+  expectResolved(run, count, setup);
+}
+
+check("default-window", "keeps exactly 5 downloads in flight by default (12 URLs)", 4, async () => {
+  const report = await driveWindow(site("default-window"), 12, 5, undefined, oldestFirst);
+  expectWindow(report, 12, 5, "with 12 URLs and no options");
+});
+
+check("sliding-window", "starts the next download as soon as any one finishes: a sliding window, not batches", 4, async () => {
+  // The newest request is answered first: a window that waits for the oldest one, or for a whole batch, stalls.
+  const report = await driveWindow(site("sliding-window"), 9, 3, { maxConcurrent: 3 }, newestFirst);
+  expectWindow(report, 9, 3, "with 9 URLs and maxConcurrent 3, answering the newest request first");
+});
+
+check("other-limits", "respects maxConcurrent 2 and 8, and starts every URL when there are fewer", 2, async () => {
+  const cases: [count: number, limit: number, pick: Pick][] = [
+    [6, 2, oldestFirst],
+    [12, 8, newestFirst],
+    [3, 8, oldestFirst],
+  ];
+  for (const [count, limit, pick] of cases) {
+    const name = `limit-${limit}-of-${count}`;
+    const report = await driveWindow(`${site("other-limits")}/${name}`, count, limit, { maxConcurrent: limit }, pick, `${DIR}/${name}`);
+    expectWindow(report, count, limit, `with ${count} URLs and maxConcurrent ${limit}`);
+  }
+});
+
+check("one-at-a-time", "with maxConcurrent 1, starts each download only after the previous file is written", 2, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("one-at-a-time");
+  const bodies = new StreamedBodies((url) => text(`${url.pathname} `.repeat(200)));
+  net.use(bodies.handler(`${base}/*`));
+  const urls = ["a", "b", "c", "d"].map((n) => `${base}/part-${n}.txt`);
+  const run = await start(urls, DIR, { maxConcurrent: 1 });
+  for (let finished = 0; finished < urls.length; finished++) {
+    await flush();
+    const started = bodies.downloads.length;
+    expectThat(started === finished + 1, {
+      observed:
+        started > finished + 1
+          ? `with 4 URLs and maxConcurrent 1, ${plural(started, "request")} had started while the body of file ${finished + 1} was still arriving (in flight: ${bodies.timeline.join(" ")} (limit 1))`
+          : finished === 0
+            ? "with 4 URLs and maxConcurrent 1, no request started"
+            : `with 4 URLs and maxConcurrent 1, once file ${finished} was written no request followed (${started} of 4 started)`,
+      expected: `request ${finished + 1} only, the next one once file ${finished + 1} is completely written`,
+      hint:
+        started > finished + 1
+          ? "never more than maxConcurrent downloads at once, and a download holds its slot until its file is completely written (not just until the response headers arrive)"
+          : "start the next download as soon as the previous one has finished",
+    });
+    bodies.downloads[finished]!.release();
+  }
+  await flush();
+  expectResolved(run, 4, "with maxConcurrent 1");
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Results and files
+
+check("results-order", "resolves with one result per URL in input order, each file holding its own body", 3, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("results-order");
+  const names = ["alpha.txt", "bravo.txt", "charlie.txt", "delta.txt", "echo.txt", "foxtrot.txt"];
+  const urls = names.map((n) => `${base}/reports/${n}`);
+  const gates = gated(`${base}/*`);
+  const run = await start(urls, DIR, { maxConcurrent: 6 });
+  // Answered in reverse order: the last URL finishes first.
+  for (let i = 0; i < 3 * names.length; i++) {
+    await flush();
+    if (!gates.waiting.length) break;
+    newestFirst(gates.waiting).release();
+  }
+  const results = expectResolved(run, names.length, "with 6 URLs answered last one first");
+  const expected = names.map((n, i) => ({ url: urls[i], status: "fulfilled", path: path.join(DIR, n) }));
+  const same = results.every((r, i) => r?.url === expected[i]!.url && r.status === "fulfilled" && r.path === expected[i]!.path);
+  expectThat(same, {
+    observed: `with 6 URLs answered last one first, downloadFiles resolved with ${showResults(results)}`,
+    expected: `${showResults(expected)} (the order of the URLs, each { url, status: "fulfilled", path })`,
+    hint: "store each result at the index of its URL (results[i] = …) instead of pushing results as downloads finish",
+  });
+  for (const [i, n] of names.entries()) {
+    expectFile(path.join(DIR, n), text(`contents of ${new URL(urls[i]!).pathname}`), "with 6 URLs answered last one first");
+  }
+});
+
+check("binary-safe", "writes binary bodies byte for byte (a PNG, 256 KiB of random bytes)", 3, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("binary-safe");
+  const random = pseudoRandomBytes(256 * 1024, 0x01d0f11e);
+  serve(base, { "/img/logo.png": LOGO, "/data/random.bin": random });
+  const run = await download([`${base}/img/logo.png`, `${base}/data/random.bin`], DIR);
+  expectResolved(run, 2, "downloading a PNG and a 256 KiB binary file");
+  expectFile(path.join(DIR, "logo.png"), LOGO, "downloading a 1328-byte PNG (not valid UTF-8)");
+  expectFile(path.join(DIR, "random.bin"), random, "downloading 256 KiB of random bytes sent in 16 KiB chunks");
+});
+
+/** Deterministic bytes (xorshift32): the same fixture on every run, with every byte value and no UTF-8 structure. */
+function pseudoRandomBytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+check("http-errors", "reports a 404 or 500 as a rejected result naming URL and status, leaves no file, finishes the rest", 3, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("http-errors");
+  serve(base, {
+    "/ok-1.txt": "first",
+    "/missing.txt": { status: 404, body: "<h1>Not Found</h1>" },
+    "/ok-2.txt": "second",
+    "/broken.bin": { status: 500, body: "Internal Server Error" },
+    "/ok-3.txt": "third",
+  });
+  const urls = ["ok-1.txt", "missing.txt", "ok-2.txt", "broken.bin", "ok-3.txt"].map((n) => `${base}/${n}`);
+  const run = await download(urls, DIR);
+  const what = "with a 404 and a 500 among 5 URLs";
+  expectResolved(run, 5, what);
+  for (const [n, status] of [["missing.txt", 404], ["broken.bin", 500]] as const) {
+    const url = `${base}/${n}`;
+    const r = resultFor(run, url);
+    expectThat(r?.status === "rejected" && r.reason instanceof Error, {
+      observed: `${what}: the result for ${url} (HTTP ${status}) is ${r ? showResult(r) : "missing"}`,
+      expected: `{ url, status: "rejected", reason: an Error }`,
+      hint: "fetch does not reject on 404 or 500: check response.ok (or the status code) yourself",
+    });
+    const message = (r.reason as Error).message;
+    expectThat(message.includes(url) && message.includes(String(status)), {
+      observed: `${what}: the reason for ${url} is ${showError(r.reason)}`,
+      expected: `a message containing the URL and ${status}, e.g. "${url}: HTTP ${status}"`,
+      hint: "build the message yourself: `${url}: HTTP ${response.status}`",
+    });
+  }
+  const ok = { [path.join(DIR, "ok-1.txt")]: "first", [path.join(DIR, "ok-2.txt")]: "second", [path.join(DIR, "ok-3.txt")]: "third" };
+  const stray = strayFiles(ok);
+  expectThat(stray.length === 0, {
+    observed: `${what}: ${stray.join(", ")} ${stray.length === 1 ? "is" : "are"} on disk`,
+    expected: "no file at all for a failed download (not even an empty one)",
+    hint: "check the status before creating the file; if writing fails halfway, delete what was written",
+  });
+  for (const [file, body] of Object.entries(ok)) {
+    expectFulfilled(run, `${base}/${path.basename(file)}`, file, what);
+    expectFile(file, text(body), what);
+  }
+});
+
+check("network-errors", "reports a network error as a rejected result naming the URL, leaves no file, finishes the rest", 2, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("network-errors");
+  serve(base, { "/before.txt": "before", "/offline.bin": "network error", "/after.txt": "after" });
+  const urls = ["before.txt", "offline.bin", "after.txt"].map((n) => `${base}/${n}`);
+  const run = await download(urls, DIR);
+  const what = "when the connection for one of 3 URLs fails";
+  expectResolved(run, 3, what);
+  const url = `${base}/offline.bin`;
+  const r = resultFor(run, url);
+  expectThat(r?.status === "rejected" && r.reason instanceof Error && r.reason.message.includes(url), {
+    observed: `${what}: the result for ${url} is ${r ? showResult(r) : "missing"}`,
+    expected: `{ url, status: "rejected", reason: an Error whose message contains ${url} }`,
+    hint: "catch the error of each request and wrap it: new Error(`${url}: ${error.message}`, { cause: error })",
+  });
+  const ok = { [path.join(DIR, "before.txt")]: "before", [path.join(DIR, "after.txt")]: "after" };
+  const stray = strayFiles(ok);
+  expectThat(stray.length === 0, {
+    observed: `${what}: ${stray.join(", ")} ${stray.length === 1 ? "is" : "are"} on disk`,
+    expected: "no file at all for a failed download (not even an empty one)",
+    hint: "create the file only once the response has arrived, and remove it if the download fails",
+  });
+  for (const [file, body] of Object.entries(ok)) {
+    expectFulfilled(run, `${base}/${path.basename(file)}`, file, what);
+    expectFile(file, text(body), what);
+  }
+});
+
+check("creates-dir", "creates a missing outputDir with its parents, and accepts one that exists", 2, async () => {
+  const base = site("creates-dir");
+  serve(base, { "/a.txt": "A", "/b.txt": "B", "/c.txt": "C" });
+  const dir = "/home/learner/downloads/2024/june";
+  const first = await download([`${base}/a.txt`, `${base}/b.txt`], dir);
+  const what = `when ${dir} does not exist (nor its parents)`;
+  expectResolved(first, 2, what);
+  for (const n of ["a.txt", "b.txt"]) {
+    const r = resultFor(first, `${base}/${n}`);
+    expectThat(r?.status === "fulfilled" && readDiskFile(path.join(dir, n)) !== undefined, {
+      observed: `${what}: the result for ${base}/${n} is ${r ? showResult(r) : "missing"}`,
+      expected: `${path.join(dir, n)} written, with its parent folders created`,
+      hint: "create outputDir first with mkdir(outputDir, { recursive: true })",
+    });
+  }
+  const again = await download([`${base}/c.txt`], dir);
+  const r = resultFor(again, `${base}/c.txt`);
+  expectThat(r?.status === "fulfilled" && readDiskFile(path.join(dir, "c.txt"))?.toString() === "C", {
+    observed: `calling downloadFiles again with the same outputDir, now existing: ${describeRun(again)}`,
+    expected: `${path.join(dir, "c.txt")} written`,
+    hint: "mkdir with { recursive: true } does not fail when the folder already exists",
+  });
+});
+
+check("file-names", "names each file after the URL path's last segment, decoded, without query or fragment", 2, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("file-names");
+  serve(base, {
+    "/docs/r%C3%A9sum%C3%A9.pdf": "%PDF-1.7 resume",
+    "/reports/annual%20report%202024.txt": "annual",
+    "/img/cat.png": "meow",
+    "/export": "id,name",
+  });
+  const cases: [url: string, name: string][] = [
+    [`${base}/docs/r%C3%A9sum%C3%A9.pdf?token=1#p`, "résumé.pdf"],
+    [`${base}/reports/annual%20report%202024.txt?download=true`, "annual report 2024.txt"],
+    [`${base}/img/cat.png#whiskers`, "cat.png"],
+    [`${base}/export?format=csv&name=a%2Fb`, "export"],
+  ];
+  const run = await download(cases.map(([url]) => url), DIR);
+  const what = "downloading URLs with a query, a fragment and percent-encoding";
+  expectResolved(run, cases.length, what);
+  for (const [url, name] of cases) {
+    const file = path.join(DIR, name);
+    const r = resultFor(run, url);
+    expectThat(r?.status === "fulfilled" && r.path === file && readDiskFile(file) !== undefined, {
+      observed: `${url} gave ${r ? showResult(r) : "no result"}; files on disk: ${show(Object.keys(diskFiles()))}`,
+      expected: `the file ${file}`,
+      hint: "new URL(url).pathname drops the query and the fragment; decodeURIComponent turns %20 into a space",
+    });
+  }
+});
+
+check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name, not http) without a request", 3, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  writeDiskFile("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+  const base = site("unsafe-urls");
+  serve(base, { "/files/safe-1.txt": "one", "/files/safe-2.txt": "two" });
+  const unsafe = [
+    `${base}/files/..%2F..%2Fetc%2Fpasswd`,
+    `${base}/files/..%2Fdownloads-secret.txt`,
+    `${base}/files/..%5C..%5Cwindows%5Cwin.ini`,
+    `${base}/files/sub%2Fdir.txt`,
+    `${base}/files/`,
+    `${base}/files/%2E%2E`,
+    `${base}`,
+    `ftp://unsafe-urls.test/files/report.txt`,
+    `file:///etc/hostname`,
+    `not a url`,
+    `/files/relative.txt`,
+  ];
+  const urls = [`${base}/files/safe-1.txt`, ...unsafe.slice(0, 6), `${base}/files/safe-2.txt`, ...unsafe.slice(6)];
+  const run = await download(urls, DIR);
+  const what = "with 11 invalid or unsafe URLs among 13";
+  expectResolved(run, urls.length, what);
+  const requested = net.requests.filter((r) => !/safe-\d\.txt$/.test(r));
+  expectThat(requested.length === 0, {
+    observed: `${what}: made ${plural(requested.length, "request")} for them: ${requested.join(", ")}`,
+    expected: "no request for a URL without a safe file name",
+    hint: "work out and check the file name before fetching: reject it if it is empty, \".\" or \"..\", or contains / or \\ after decoding",
+  });
+  const accepted = unsafe.filter((url) => {
+    const r = resultFor(run, url);
+    return !(r?.status === "rejected" && r.reason instanceof Error);
+  });
+  expectThat(accepted.length === 0, {
+    observed: `${what}: ${accepted.map((url) => { const r = resultFor(run, url); return r ? showResult(r) : `no result for ${show(url)}`; }).join("; ")}`,
+    expected: `{ url, status: "rejected", reason: an Error } for each of them`,
+    hint: "new URL(url) throws for an invalid URL; check the protocol is http: or https:, and the decoded name",
+  });
+  const passwd = readDiskFile("/etc/passwd")?.toString();
+  const stray = strayFiles({ "/etc/passwd": 1, [path.join(DIR, "safe-1.txt")]: 1, [path.join(DIR, "safe-2.txt")]: 1 });
+  expectThat(stray.length === 0 && passwd === "root:x:0:0:root:/root:/bin/bash\n", {
+    observed: `${what}: ${[...stray, ...(passwd?.startsWith("root:") ? [] : ["/etc/passwd was overwritten"])].join(", ")} written`,
+    expected: "nothing written for them (path.join(outputDir, \"../../etc/passwd\") is /etc/passwd)",
+    hint: "never use a name containing / or \\ once decoded",
+  });
+  expectFulfilled(run, `${base}/files/safe-1.txt`, path.join(DIR, "safe-1.txt"), what);
+  expectFulfilled(run, `${base}/files/safe-2.txt`, path.join(DIR, "safe-2.txt"), what);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Arguments, completion, sandbox
+
+check("range-error", "rejects with RangeError for a maxConcurrent that is not a positive integer, before any request", 1, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("range-error");
+  serve(base, { "/a.txt": "A", "/b.txt": "B" });
+  for (const maxConcurrent of [0, -1, 2.5, NaN, Infinity]) {
+    const before = net.requests.length;
+    const run = await download([`${base}/a.txt`, `${base}/b.txt`], DIR, { maxConcurrent });
+    const requests = net.requests.length - before;
+    expectThat(run.state === "rejected" && run.reason instanceof RangeError && requests === 0, {
+      observed: `with maxConcurrent ${maxConcurrent}, downloadFiles ${describeRun(run)}${requests ? ` after ${plural(requests, "request")}` : ""}`,
+      expected: "a promise rejected with a RangeError, and no request",
+      hint:
+        run.state === "threw"
+          ? "report errors through the promise: in an async function, `throw new RangeError(…)` rejects it"
+          : "check Number.isInteger(maxConcurrent) && maxConcurrent >= 1 first, and throw a RangeError otherwise",
+    });
+  }
+});
+
+check("empty-input", "resolves with [] for no URLs, without a request", 1, async () => {
+  for (const options of [undefined, { maxConcurrent: 2 }]) {
+    const run = await download([], DIR, options);
+    const results = resultsOf(run);
+    expectThat(results !== undefined && results.length === 0 && net.requests.length === 0, {
+      observed: `downloadFiles([], "${DIR}"${options ? ", { maxConcurrent: 2 }" : ""}) ${describeRun(run)}${net.requests.length ? ` and made ${plural(net.requests.length, "request")}` : ""}`,
+      expected: "to resolve with []",
+      hint: "with no URLs there is nothing to wait for: make sure the promise still resolves (return [] early)",
+    });
+  }
+});
+
+check("waits-for-writes", "resolves only after the last byte of every file is written", 2, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("waits-for-writes");
+  const bodyOf = (url: URL) => text(`${url.pathname} line\n`.repeat(3_000));
+  const bodies = new StreamedBodies(bodyOf, (url) => url.pathname.endsWith("slow.bin"));
+  net.use(bodies.handler(`${base}/*`));
+  const urls = ["quick-1.bin", "slow.bin", "quick-2.bin"].map((n) => `${base}/${n}`);
+  const run = await start(urls, DIR);
+  await flush();
+  expectThat(run.state === "pending", {
+    observed: `while the second half of slow.bin was still on its way, downloadFiles had already ${describeRun(run)}`,
+    expected: "to stay pending until every file is completely written",
+    hint: "await the end of each write (await writeFile, or await pipeline(…) / the write stream's 'finish'); a bare .pipe() returns at once",
+  });
+  for (const d of bodies.held) d.release();
+  await flush();
+  expectResolved(run, 3, "once every body had arrived");
+  const snapshot = run.snapshot ?? {};
+  for (const url of urls) {
+    const file = path.join(DIR, path.basename(url));
+    const want = bodyOf(new URL(url));
+    expectThat(snapshot[file] !== undefined && Buffer.compare(snapshot[file], Buffer.from(want)) === 0, {
+      observed: `at the moment downloadFiles resolved, ${describeFile(file, snapshot[file], want)}`,
+      expected: `${file} complete (${plural(want.length, "byte")}) before the promise resolves`,
+      hint: "await every write before resolving: a write that is started but not awaited finishes after the caller has moved on",
+    });
+  }
+});
+
+check("absolute-dir", "saves into an absolute outputDir (/tmp/…) from a loopback URL (http://127.0.0.1:9/…)", 1, async () => {
+  // Also the proof that the sandbox holds: the file lands in memory, not in the real /tmp, and the request
+  // is answered by the mock server, not by port 9 of this machine.
+  const root = `/tmp/course-01-sandbox-${process.pid}`;
+  const dir = `${root}/downloads`;
+  const existedBefore = realFs.existsSync(root);
+  const url = "http://127.0.0.1:9/reports/q3-summary.pdf";
+  const body = text("%PDF-1.4 quarterly summary");
+  let answered = 0;
+  net.use(
+    http.get("http://127.0.0.1:9/*", () => {
+      answered++;
+      return new HttpResponse(body);
+    }),
+  );
+  const run = await download([url], dir);
+  const onRealDisk = !existedBefore && realFs.existsSync(root);
+  if (onRealDisk) realFs.rmSync(root, { recursive: true, force: true });
+  expectThat(!onRealDisk, {
+    observed: `${root} was created on the real disk`,
+    expected: "every file written through node:fs or node:fs/promises (the grader keeps them in memory)",
+    hint: "use node:fs or node:fs/promises to write files",
+  });
+  expectThat(answered === 1 && net.unexpected.length === 0, {
+    observed: `the mock server answered ${plural(answered, "request")} for ${url}${net.unexpected.length ? `; other requests: ${net.unexpected.join(", ")}` : ""}`,
+    expected: `one GET ${url}`,
+    hint: "request exactly the URL you were given, with fetch or node:http",
+  });
+  expectResolved(run, 1, `downloading ${url} into ${dir}`);
+  expectFulfilled(run, url, path.join(dir, "q3-summary.pdf"), `downloading ${url} into ${dir}`);
+  expectFile(path.join(dir, "q3-summary.pdf"), body, `downloading ${url} into ${dir}`);
+});
