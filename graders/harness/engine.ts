@@ -104,7 +104,7 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
   }
   const modified = modifiedFiles();
   return runs.map((run) => {
-    const modules = collector.result.projects.get(run.label) ?? [];
+    const modules = collector.projects.get(run.label) ?? [];
     for (const hung of watchdog.hung.filter((h) => h.run === run.label)) applyHang(modules, hung, hangMs);
     const report = buildReport(path.resolve(run.target), modules, run.exercises);
     return modified.length ? { ...report, modified } : report;

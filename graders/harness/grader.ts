@@ -15,6 +15,8 @@ import { test } from "vitest";
 import { findExercise } from "./exercises.ts";
 import { CheckFailure, GradingError, NOT_IMPLEMENTED, describeLoadError, escapedExit, isNotImplemented, notStartedMessage, showError } from "./feedback.ts";
 import { displayPath } from "./paths.ts";
+import { settle } from "./clock.ts";
+import { escapeMessage, takeEscapes } from "./escapes.ts";
 import { recordProgress } from "./progress.ts";
 import { exerciseFile } from "./target.ts";
 
@@ -115,9 +117,15 @@ export function defineExercise<M extends object>(id: string) {
     (selected ? test : test.skip)(title, { meta: { grading: meta } }, async () => {
       seen.stub = false;
       seen.exit = undefined;
+      takeEscapes(); // errors from before this check are not its fault
       recordProgress({ event: "start", check: title });
       try {
-        await bounded(body);
+        let failure: unknown;
+        await bounded(body).catch((error: unknown) => (failure = error));
+        await settle(); // let an unhandled rejection of this check surface
+        const escaped = takeEscapes();
+        if (escaped.length && !(failure instanceof GradingError)) failure = new CheckFailureText(escapeMessage(escaped[0]));
+        if (failure !== undefined) throw failure;
         recordProgress({ event: "end", check: title, state: "passed" });
       } catch (error) {
         const shownError = explain(error, shown);
@@ -130,9 +138,14 @@ export function defineExercise<M extends object>(id: string) {
   return { check, load, file: shown, info };
 }
 
+/** A failure whose whole message is already written. */
+class CheckFailureText extends Error {
+  override name = "CheckFailure";
+}
+
 /** Turns whatever a check threw into the error the learner should read. */
 export function explain(error: unknown, shownFile: string): Error {
-  if (error instanceof GradingError) return error;
+  if (error instanceof GradingError || error instanceof CheckFailureText) return error;
   const exit = seen.exit ?? escapedExit(error);
   if (exit !== undefined) {
     return new CheckFailure({

@@ -8,6 +8,7 @@
  */
 import { beforeEach, vi } from "vitest";
 import { freshDisk } from "./disk.ts";
+import { watchEscapes } from "./escapes.ts";
 
 vi.mock("fs", async () => (await import("./sandbox-modules.ts")).fsFacade());
 vi.mock("node:fs", async () => (await import("./sandbox-modules.ts")).fsFacade());
@@ -23,3 +24,4 @@ vi.mock("timers/promises", async () => (await import("./live-module.ts")).liveBu
 vi.mock("node:timers/promises", async () => (await import("./live-module.ts")).liveBuiltin("timers/promises"));
 
 beforeEach(() => freshDisk());
+watchEscapes();

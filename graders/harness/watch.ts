@@ -38,8 +38,8 @@ class WatchScoreboard implements Reporter {
     this.started = performance.now();
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<unknown>): void {
-    const observed = modules.map((m) => observeModule(m, unhandled as never[]));
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const observed = modules.map((m) => observeModule(m));
     for (const hung of watchdog.hung.splice(0)) applyHang(observed, hung, DEFAULT_HANG_MS);
     for (const m of observed) this.latest.set(m.file, m);
     const modified = modifiedFiles();
