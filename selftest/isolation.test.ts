@@ -1,0 +1,112 @@
+/**
+ * End to end, through the commands learners and CI use: a hostile exercise costs only itself, in
+ * bounded time; nothing learner code prints reaches the log as a workflow command; a tampered grader is
+ * never trusted.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test } from "vitest";
+import { gradingFiles, MANIFEST } from "../graders/harness/integrity.ts";
+import { REPO_ROOT } from "../graders/harness/paths.ts";
+import type { GradeReport } from "../graders/harness/report.ts";
+
+const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
+
+/** `npm run grade` in `root` (this repo or a copy), as a process: exit code, output, report, seconds. */
+function grade(root: string, args: string[]) {
+  const json = path.join(mkdtempSync(path.join(tmpdir(), "report-")), "r.json");
+  const started = performance.now();
+  const run = spawnSync(process.execPath, ["--import", "tsx", "graders/harness/cli.ts", ...args, "--json", json], { cwd: root, env: clean, encoding: "utf8" });
+  const seconds = (performance.now() - started) / 1000;
+  const report = JSON.parse(readFileSync(json, "utf8")) as GradeReport;
+  return { code: run.status, output: run.stdout + run.stderr, report, seconds };
+}
+
+/** A folder with the reference solutions, one exercise replaced by a hostile file. */
+function solutionsWith(exercise: string, hostile: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "hostile-"));
+  cpSync(path.join(REPO_ROOT, "solutions"), dir, { recursive: true });
+  cpSync(path.join(REPO_ROOT, "fixtures", exercise, "hostile", `${hostile}.ts`), path.join(dir, `${exercise}.ts`));
+  return dir;
+}
+
+test("a synchronous infinite loop in 03 costs only 03, names the check, and npm run grade ends within 30 s", () => {
+  const { code, report, seconds, output } = grade(REPO_ROOT, ["--target", solutionsWith("03-retry-async", "sync-infinite-loop")]);
+  expect(code).toBe(1);
+  expect(report.exercises.map((e) => `${e.id} ${e.score}/${e.maxScore} ${e.status}`)).toEqual([
+    "01-download-files 35/35 passed",
+    "02-enrich-csv 35/35 passed",
+    "03-retry-async 0/30 error",
+  ]);
+  expect(report.exercises[2]!.message).toMatch(/^the check ".+" never finished/);
+  expect(output).toContain("never finished");
+  expect(output).not.toMatch(/\n\s+at .+\.(ts|js):\d+:\d+/); // no stack trace
+  expect(seconds).toBeLessThan(30);
+}, 60_000);
+
+test("learner output never reaches the log as a workflow command, and megabytes of it change nothing", () => {
+  const { code, report, output, seconds } = grade(REPO_ROOT, ["--target", solutionsWith("03-retry-async", "huge-output")]);
+  expect(report.score).toBe(100);
+  expect(code).toBe(0);
+  expect(output).not.toMatch(/^\s*::/m);
+  expect(output).not.toContain("forged");
+  expect(output.length).toBeLessThan(20_000);
+  expect(seconds).toBeLessThan(30);
+}, 60_000);
+
+/** A copy of the repository whose graders a learner has edited, sharing this repo's node_modules. */
+function tamperedCopy(edit: (root: string) => void): string {
+  const root = mkdtempSync(path.join(tmpdir(), "tampered-"));
+  for (const rel of [...gradingFiles(), MANIFEST, "package.json", "tsconfig.json"]) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    cpSync(path.join(REPO_ROOT, rel), path.join(root, rel));
+  }
+  cpSync(path.join(REPO_ROOT, "solutions"), path.join(root, "exercises"), { recursive: true });
+  symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"));
+  edit(root);
+  return root;
+}
+
+function replaceIn(file: string, from: string, to: string): void {
+  const text = readFileSync(file, "utf8");
+  if (!text.includes(from)) throw new Error(`${from} not in ${file}`);
+  writeFileSync(file, text.replace(from, to));
+}
+
+test("a skipped, focused-away or removed check is never counted as passed, and the copy is flagged as modified", () => {
+  const skipped = tamperedCopy((root) =>
+    replaceIn(path.join(root, "graders/harness/grader.ts"), "(selected ? test : test.skip)(title", '(selected && checkId !== "zero-backoff" ? test : test.skip)(title'),
+  );
+  const s = grade(skipped, ["03"]);
+  const zero = s.report.exercises[0]!.tests.find((t) => t.id === "zero-backoff")!;
+  expect(zero).toMatchObject({ points: 0, status: "error" });
+  expect(s.report.score).toBe(29);
+  expect(s.report.modified).toEqual(["graders/harness/grader.ts"]);
+  expect(s.output).toContain("⚠ modified tests: graders/harness/grader.ts");
+
+  const focused = tamperedCopy((root) =>
+    replaceIn(path.join(root, "graders/harness/grader.ts"), "(selected ? test : test.skip)(title", '(checkId === "first-success" ? test.only : test)(title'),
+  );
+  const f = grade(focused, ["03"]);
+  const others = f.report.exercises[0]!.tests.filter((t) => t.id !== "first-success");
+  expect(others.length).toBe(10);
+  for (const t of others) expect(`${t.id} ${t.status} ${t.points}`).toBe(`${t.id} error 0`);
+  expect(f.report.score).toBeLessThanOrEqual(3);
+  expect(f.report.modified).toEqual(["graders/harness/grader.ts"]);
+
+  const removed = tamperedCopy((root) =>
+    replaceIn(path.join(root, "graders/03-retry-async.test.ts"), 'check("zero-backoff"', 'if (Math.random() < 0) check("zero-backoff"'),
+  );
+  const r = grade(removed, ["03"]);
+  expect(r.report.exercises[0]).toMatchObject({ status: "error", score: 29, maxScore: 30 });
+  expect(r.report.exercises[0]!.message).toMatch(/worth 29 points, but exercise 03-retry-async is worth 30/);
+  expect(r.code).toBe(1);
+}, 180_000);
+
+test("a --check filter that matches no check fails", () => {
+  const { code, output } = grade(REPO_ROOT, ["--target", "solutions", "--check", "03-retry-async/no-such-check"]);
+  expect(code).toBe(1);
+  expect(output).toMatch(/no such check ran/);
+}, 60_000);
