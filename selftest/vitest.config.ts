@@ -6,6 +6,6 @@ export default defineConfig({
     root: new URL("..", import.meta.url).pathname,
     include: ["selftest/**/*.test.ts"],
     testTimeout: 120_000,
-    hookTimeout: 300_000,
+    hookTimeout: 900_000,
   },
 });
