@@ -240,7 +240,7 @@ function gated(pattern: string, respond: (url: URL) => Response = (url) => new H
   return gates;
 }
 
-type Reply = Uint8Array | string | { status: number; body: string } | "network error";
+type Reply = Uint8Array | string | { status: number; body: string | null } | "network error";
 
 /** Answers GET `${base}/<path>` from a table keyed by pathname; any other path gets a 404. */
 function serve(base: string, table: Record<string, Reply>): void {
@@ -505,12 +505,13 @@ check("http-errors", "reports a 404 or 500 as a rejected result naming URL and s
     "/ok-2.txt": "second",
     "/broken.bin": { status: 500, body: "Internal Server Error" },
     "/ok-3.txt": "third",
+    "/gone.txt": { status: 404, body: null },
   });
-  const urls = ["ok-1.txt", "missing.txt", "ok-2.txt", "broken.bin", "ok-3.txt"].map((n) => `${base}/${n}`);
+  const urls = ["ok-1.txt", "missing.txt", "ok-2.txt", "broken.bin", "ok-3.txt", "gone.txt"].map((n) => `${base}/${n}`);
   const run = await download(urls, DIR);
-  const what = "with a 404 and a 500 among 5 URLs";
-  expectResolved(run, 5, what);
-  for (const [n, status] of [["missing.txt", 404], ["broken.bin", 500]] as const) {
+  const what = "with two 404s (one with no body at all) and a 500 among 6 URLs";
+  expectResolved(run, 6, what);
+  for (const [n, status] of [["missing.txt", 404], ["broken.bin", 500], ["gone.txt", 404]] as const) {
     const url = `${base}/${n}`;
     const r = resultFor(run, url);
     expectThat(r?.status === "rejected" && r.reason instanceof Error, {
@@ -522,7 +523,10 @@ check("http-errors", "reports a 404 or 500 as a rejected result naming URL and s
     expectThat(message.includes(url) && message.includes(String(status)), {
       observed: `${what}: the reason for ${url} is ${showError(r.reason)}`,
       expected: `a message containing the URL and ${status}, e.g. "${url}: HTTP ${status}"`,
-      hint: "build the message yourself: `${url}: HTTP ${response.status}`",
+      hint:
+        n === "gone.txt"
+          ? "this 404 has no body at all (response.body is null): do not touch the body before building the message (`await response.body?.cancel()`), and build it yourself: `${url}: HTTP ${response.status}`"
+          : "build the message yourself: `${url}: HTTP ${response.status}`",
     });
   }
   const ok = { [path.join(DIR, "ok-1.txt")]: "first", [path.join(DIR, "ok-2.txt")]: "second", [path.join(DIR, "ok-3.txt")]: "third" };
@@ -624,6 +628,10 @@ check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name
   writeDiskFile("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
   const base = site("unsafe-urls");
   serve(base, { "/files/safe-1.txt": "one", "/files/safe-2.txt": "two" });
+  // https:// is as valid as http://: a solution that accepts only http: must not pass.
+  const secureBase = base.replace(/^http:/, "https:");
+  serve(secureBase, { "/files/safe-3.txt": "three" });
+  const secure = `${secureBase}/files/safe-3.txt`;
   const unsafe = [
     `${base}/files/..%2F..%2Fetc%2Fpasswd`,
     `${base}/files/..%2Fdownloads-secret.txt`,
@@ -637,9 +645,9 @@ check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name
     `not a url`,
     `/files/relative.txt`,
   ];
-  const urls = [`${base}/files/safe-1.txt`, ...unsafe.slice(0, 6), `${base}/files/safe-2.txt`, ...unsafe.slice(6)];
+  const urls = [`${base}/files/safe-1.txt`, ...unsafe.slice(0, 6), `${base}/files/safe-2.txt`, ...unsafe.slice(6), secure];
   const run = await download(urls, DIR);
-  const what = "with 11 invalid or unsafe URLs among 13";
+  const what = "with 11 invalid or unsafe URLs among 14";
   expectResolved(run, urls.length, what);
   const requested = net.requests.filter((r) => !/safe-\d\.txt$/.test(r));
   expectThat(requested.length === 0, {
@@ -657,7 +665,7 @@ check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name
     hint: "new URL(url) throws for an invalid URL; check the protocol is http: or https:, and the decoded name",
   });
   const passwd = readDiskFile("/etc/passwd")?.toString();
-  const stray = strayFiles({ "/etc/passwd": 1, [path.join(DIR, "safe-1.txt")]: 1, [path.join(DIR, "safe-2.txt")]: 1 });
+  const stray = strayFiles({ "/etc/passwd": 1, [path.join(DIR, "safe-1.txt")]: 1, [path.join(DIR, "safe-2.txt")]: 1, [path.join(DIR, "safe-3.txt")]: 1 });
   expectThat(stray.length === 0 && passwd === "root:x:0:0:root:/root:/bin/bash\n", {
     observed: `${what}: ${[...stray, ...(passwd?.startsWith("root:") ? [] : ["/etc/passwd was overwritten"])].join(", ")} written`,
     expected: "nothing written for them (path.join(outputDir, \"../../etc/passwd\") is /etc/passwd)",
@@ -665,6 +673,12 @@ check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name
   });
   expectFulfilled(run, `${base}/files/safe-1.txt`, path.join(DIR, "safe-1.txt"), what);
   expectFulfilled(run, `${base}/files/safe-2.txt`, path.join(DIR, "safe-2.txt"), what);
+  const sr = resultFor(run, secure);
+  expectThat(sr?.status === "fulfilled" && sr.path === path.join(DIR, "safe-3.txt"), {
+    observed: `${what}: the result for ${secure} is ${sr ? showResult(sr) : "missing"}`,
+    expected: `{ url: ${show(secure)}, status: "fulfilled", path: ${show(path.join(DIR, "safe-3.txt"))} }: an https:// URL is downloaded like an http:// one`,
+    hint: "accept both protocols: url.protocol === \"http:\" || url.protocol === \"https:\"",
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------

@@ -823,6 +823,8 @@ check("failed-rows", "enrichCsv: rows failing with a 500, a network error or a n
     down: () => HttpResponse.error(),
     list: () => HttpResponse.json([1, 2, 3]),
     word: () => HttpResponse.text("not json at all"),
+    null: () => HttpResponse.json(null),
+    number: () => HttpResponse.json(42),
   };
   const seen: string[] = [];
   net.use(
@@ -833,11 +835,11 @@ check("failed-rows", "enrichCsv: rows failing with a 500, a network error or a n
     }),
   );
   const header = ["id", "name"];
-  const rows = [["ok1"], ["boom"], ["ok2"], ["down"], ["ok3"], ["gone"], ["list"], ["ok4"], ["word"], ["ok5"]].map(([id]) => [id!, `Name of ${id}`]);
+  const rows = [["ok1"], ["boom"], ["ok2"], ["down"], ["ok3"], ["gone"], ["list"], ["ok4"], ["word"], ["null"], ["ok5"], ["number"]].map(([id]) => [id!, `Name of ${id}`]);
   const run = await runEnrich(csvText(header, rows), { workers: 2 });
   const o = run.outcome;
   expectThat(o.state === "fulfilled", {
-    observed: `with 10 rows of which boom (500), gone (404) and down (network error) fail, enrichCsv ${describe(o)}`,
+    observed: `with 12 rows of which boom (500), gone (404) and down (network error) fail, enrichCsv ${describe(o)}`,
     expected: "to resolve, listing the failed rows in `failed`",
     hint: "catch each row's error inside the worker (try/catch around the request), record it, and go on with the next row",
   });
@@ -849,22 +851,29 @@ check("failed-rows", "enrichCsv: rows failing with a 500, a network error or a n
     expected: `the ids ${list(httpFailures)} among the failed rows (a 500, a 404, a network error)`,
     hint: "a request fails when fetch rejects or when response.ok is false (status outside 200–299)",
   });
-  expectThat(["list", "word"].every((id) => failedIds.includes(id)), {
-    observed: `a 200 answer of [1, 2, 3] (id list) and of the text "not json at all" (id word): failed lists ${show(report.failed)}`,
-    expected: "both rows among the failed ones: a 2xx body that is not a JSON object fails the row",
+  const notObjects = ["list", "word", "null", "number"];
+  expectThat(notObjects.every((id) => failedIds.includes(id)), {
+    observed: `200 answers of [1, 2, 3] (id list), of the text "not json at all" (id word), of the JSON null (id null) and of the JSON 42 (id number): failed lists ${show(report.failed)}`,
+    expected: `the ids ${list(notObjects)} among the failed rows: a 2xx body that is not a JSON object fails the row`,
     hint: "parse the body inside the try block, and fail the row unless it is a non-null object that is not an array",
   });
-  const allFailed = [...httpFailures, "list", "word"];
+  const allFailed = [...httpFailures, ...notObjects];
   const ok = rows.filter(([id]) => !allFailed.includes(id!));
   expectThat(
-    sameReport(report, 10, 5, allFailed) && report.failed.every((f) => typeof f.reason === "string"),
+    sameReport(report, 12, 5, allFailed) && report.failed.every((f) => typeof f.reason === "string"),
     {
       observed: `enrichCsv resolved with ${show(report)}`,
-      expected: `{ read: 10, written: 5, failed: [5 × { id, reason: string }] } (failed ids ${list(allFailed)}), read === written + failed.length`,
+      expected: `{ read: 12, written: 5, failed: [7 × { id, reason: string }] } (failed ids ${list(allFailed)}), read === written + failed.length`,
       hint: "every row read is either written or listed in failed, exactly once",
     },
   );
-  expectOutput(run.output, expectedOutput(header, ok), "with 5 rows failing", "write the rows that succeeded, and only those");
+  const unexplained = report.failed.filter((f) => f.reason.trim() === "").map((f) => f.id);
+  expectThat(unexplained.length === 0, {
+    observed: `the failed rows ${list(unexplained)} have an empty reason: ${show(report.failed)}`,
+    expected: "every failed row with a reason that says what went wrong (a non-empty string, e.g. \"HTTP 500\")",
+    hint: "use the caught error's message, or `HTTP ${response.status}` for a non-2xx answer",
+  });
+  expectOutput(run.output, expectedOutput(header, ok), "with 7 rows failing", "write the rows that succeeded, and only those");
   expectThat(sameIds(seen, rows.map(([id]) => id!)), {
     observed: `the API received ${list(seen)}`,
     expected: "one request per row, failures included (the exercise does not retry)",
@@ -921,6 +930,14 @@ check("options-validation", "enrichCsv: workers or queueSize not a positive inte
     observed: `with invalid options, ${plural(requests, "request")} reached the API`,
     expected: "no request",
     hint: "validate the options before starting anything",
+  });
+  const { header, rows } = people(3);
+  const smallest = await runEnrich(csvText(header, rows), { workers: 1, queueSize: 1 });
+  const so = smallest.outcome;
+  expectThat(so.state === "fulfilled" && sameReport(so.value, 3, 3, []), {
+    observed: `with 3 rows and { workers: 1, queueSize: 1 }, enrichCsv ${describe(so)}`,
+    expected: "to resolve with { read: 3, written: 3, failed: [] }: 1 is a positive integer, a valid workers and queueSize",
+    hint: "reject only values below 1 (`n < 1`), not 1 itself",
   });
 });
 
