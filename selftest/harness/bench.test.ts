@@ -1,0 +1,259 @@
+/**
+ * The pure parts of npm run bench: statistics, options, tables and the report. A real bench run takes
+ * minutes and depends on the machine, so it is not run here.
+ */
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import {
+  type BenchResult,
+  type Machine,
+  childrenCpuMsFromStat,
+  failuresOf,
+  formatMs,
+  formatRange,
+  formatRate,
+  formatRatio,
+  isHighLoad,
+  linearFit,
+  loadWarning,
+  markdownTable,
+  median,
+  pairedRatios,
+  parseBenchArgs,
+  renderReport,
+  resultRows,
+  runsForBatch,
+  shortModule,
+  summarize,
+  verdict,
+} from "../../graders/harness/bench.ts";
+import { REPO_ROOT } from "../../graders/harness/paths.ts";
+import { buildReport } from "../../graders/harness/report.ts";
+
+describe("statistics", () => {
+  test("median of odd and even counts, whatever the order; NaN when empty", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7])).toBe(7);
+    expect(median([])).toBeNaN();
+  });
+
+  test("summarize: median, min, max and count of the finite samples", () => {
+    expect(summarize([5, 1, 9, NaN, 3])).toEqual({ n: 4, median: 4, min: 1, max: 9 });
+    const empty = summarize([NaN]);
+    expect(empty.n).toBe(0);
+    expect(empty.median).toBeNaN();
+  });
+
+  test("linear fit: an exact line, a noisy one, and too few distinct points", () => {
+    const exact = linearFit([[1, 1200], [10, 6600], [50, 30600]]);
+    expect(exact.slope).toBeCloseTo(600, 6);
+    expect(exact.intercept).toBeCloseTo(600, 6);
+    expect(exact.r2).toBeCloseTo(1, 9);
+    const noisy = linearFit([[1, 1000], [1, 1400], [10, 6000], [10, 7000]]);
+    expect(noisy.slope).toBeCloseTo((6500 - 1200) / 9, 6);
+    expect(noisy.r2).toBeGreaterThan(0.9);
+    expect(noisy.r2).toBeLessThan(1);
+    expect(linearFit([[5, 1], [5, 2]]).slope).toBeNaN();
+    expect(linearFit([[5, 1]]).r2).toBeNaN();
+  });
+
+  test("paired ratios stop at the shorter list", () => {
+    expect(pairedRatios([6, 9, 12], [2, 3])).toEqual([3, 3]);
+  });
+
+  test("load is high from half the cores", () => {
+    expect(isHighLoad(0.9, 2)).toBe(false);
+    expect(isHighLoad(1, 2)).toBe(true);
+    expect(isHighLoad(7.6, 2)).toBe(true);
+  });
+
+  test("CPU time of exited children from /proc/<pid>/stat, even with spaces and parentheses in the name", () => {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime …
+    const stat = "4242 (node (x) y) S 1 4242 4242 0 -1 4194304 100 200 0 0 50 7 312 45 20 0 11 0 12345";
+    expect(childrenCpuMsFromStat(stat, 100)).toBe(3570);
+    expect(childrenCpuMsFromStat(stat, 1000)).toBe(357);
+    expect(childrenCpuMsFromStat("garbage")).toBeNaN();
+  });
+});
+
+describe("formatting", () => {
+  test("durations: ms below a second, then seconds with fewer decimals as they grow", () => {
+    expect(formatMs(0)).toBe("0 ms");
+    expect(formatMs(4.56)).toBe("4.6 ms");
+    expect(formatMs(287.4)).toBe("287 ms");
+    expect(formatMs(1234)).toBe("1.23 s");
+    expect(formatMs(65_100)).toBe("65.1 s");
+    expect(formatMs(NaN)).toBe("–");
+  });
+
+  test("ratios, rates and ranges", () => {
+    expect(formatRatio(2.654)).toBe("2.65×");
+    expect(formatRatio(123.4)).toBe("123×");
+    expect(formatRatio(Infinity)).toBe("–");
+    expect(formatRate(0.2134)).toBe("0.21/s");
+    expect(formatRange(summarize([900, 1500, 1200]))).toBe("900 ms – 1.50 s");
+    expect(formatRange(summarize([2.5]), formatRatio)).toBe("2.50×");
+    expect(formatRange(summarize([]))).toBe("–");
+  });
+
+  test("a padded Markdown table, right-aligned where asked", () => {
+    const table = markdownTable(["Measure", "Median"], [["grade", "5.97 s"], ["floor", "812 ms"]], ["left", "right"]);
+    expect(table).toBe(
+      ["| Measure | Median |", "| ------- | -----: |", "| grade   | 5.97 s |", "| floor   | 812 ms |"].join("\n"),
+    );
+    // Missing cells are blank; narrow columns are at least 3 wide (a valid rule).
+    expect(markdownTable(["a", "b"], [["x"]])).toBe(["| a   | b   |", "| --- | --- |", "| x   |     |"].join("\n"));
+  });
+
+  test("verdicts against a goal", () => {
+    expect(verdict(1.2, 1.3)).toBe("yes");
+    expect(verdict(1.31, 1.3)).toBe("no");
+    expect(verdict(2.5, 2, "at least")).toBe("yes");
+    expect(verdict(0.2, 2, "at least")).toBe("no");
+    expect(verdict(NaN, 1)).toBe("–");
+  });
+
+  test("module ids are shown from node_modules or from the repository", () => {
+    expect(shortModule("/x/node_modules/msw/lib/core/index.mjs")).toBe("msw/lib/core/index.mjs");
+    expect(shortModule(path.join(REPO_ROOT, "graders/harness/setup.ts"))).toBe("graders/harness/setup.ts");
+    expect(shortModule("/elsewhere/a.ts", "/repo")).toBe("/elsewhere/a.ts");
+  });
+});
+
+describe("options", () => {
+  test("defaults: 3 runs, 9 saves, batches of 1, 10 and 50, all sections, BENCHMARKS.md", () => {
+    const o = parseBenchArgs([]);
+    expect(o).toMatchObject({ runs: 3, saves: 9, batchSizes: [1, 10, 50], batchRuns: 2, largeRuns: 1, sections: ["grade", "profile", "watch", "batch"], experiments: false });
+    expect(o.out).toBe(path.join(REPO_ROOT, "BENCHMARKS.md"));
+  });
+
+  test("--quick is small, and explicit flags win", () => {
+    expect(parseBenchArgs(["--quick"])).toMatchObject({ runs: 1, saves: 3, batchSizes: [1, 5], batchRuns: 1 });
+    expect(parseBenchArgs(["--quick", "--runs", "5", "--batch", "2, 4"])).toMatchObject({ runs: 5, batchSizes: [2, 4] });
+  });
+
+  test("--only picks sections (experiments too), --no-write prints only", () => {
+    expect(parseBenchArgs(["--only", "watch,batch"])).toMatchObject({ sections: ["watch", "batch"], experiments: false });
+    expect(parseBenchArgs(["--only", "experiments"])).toMatchObject({ sections: [], experiments: true });
+    expect(parseBenchArgs(["--experiments", "--only", "grade"])).toMatchObject({ sections: ["grade"], experiments: true });
+    expect(parseBenchArgs(["--no-write"]).out).toBeUndefined();
+    expect(parseBenchArgs(["--out", "x.md"]).out).toBe(path.resolve("x.md"));
+  });
+
+  test("bad values are refused with the usage", () => {
+    expect(() => parseBenchArgs(["--runs", "0"])).toThrow(/positive whole number[\s\S]*usage/);
+    expect(() => parseBenchArgs(["--runs"])).toThrow(/positive whole number/);
+    expect(() => parseBenchArgs(["--batch", "1,x"])).toThrow(/positive whole number/);
+    expect(() => parseBenchArgs(["--only", "speed"])).toThrow(/--only takes/);
+    expect(() => parseBenchArgs(["--fast"])).toThrow(/unknown option --fast/);
+  });
+
+  test("large batches run --large-runs times, the others --batch-runs times", () => {
+    const o = { batchRuns: 2, largeRuns: 1 };
+    expect([1, 10, 49, 50, 200].map((n) => runsForBatch(n, o))).toEqual([2, 2, 2, 1, 1]);
+  });
+});
+
+describe("the report", () => {
+  const machine: Machine = {
+    cpu: "Test CPU",
+    cores: 2,
+    memoryGiB: 8,
+    node: "v20.0.0",
+    os: "Linux 6 x64",
+    loadStart: [0.2, 0.3, 0.4],
+    date: "2026-01-01T00:00:00Z",
+  };
+  const result = (over: Partial<BenchResult> = {}): BenchResult => ({
+    machine,
+    options: parseBenchArgs([]),
+    totalMs: 180_000,
+    nodeStartMs: [],
+    launcherMs: [],
+    launcherCpuMs: [],
+    gradeMs: [3000, 3300, 3100],
+    gradeCpuMs: [NaN, NaN, NaN],
+    gradeScores: [100, 100, 100],
+    floorMs: [2500, 2600, 2400],
+    floorCpuMs: [NaN, NaN, NaN],
+    profiles: [],
+    batches: [
+      { size: 1, ms: 3000, cpuMs: 4000, notFull: 0 },
+      { size: 1, ms: 3200, cpuMs: 4100, notFull: 0 },
+      { size: 10, ms: 21_000, cpuMs: 40_000, notFull: 0 },
+    ],
+    experiments: [],
+    notes: [],
+    ...over,
+  });
+
+  test("grade against floor: the ratio of the medians, checked against 1.3", () => {
+    const rows = resultRows(result());
+    const ratio = rows.find((r) => r[0]!.includes("grade / floor"))!;
+    expect(ratio[1]).toBe("1.24×"); // 3100 / 2500
+    expect(ratio[4]).toBe("≤ 1.3");
+    expect(ratio[5]).toBe("yes");
+    expect(rows.some((r) => r[0]!.includes("CPU time of a grade"))).toBe(false); // not measured: no row
+    const slow = resultRows(result({ gradeMs: [4000], floorMs: [2000] })).find((r) => r[0]!.includes("grade / floor"))!;
+    expect(slow[1]).toBe("2.00×");
+    expect(slow[5]).toBe("no");
+  });
+
+  test("batches: per submission, throughput against 2/s, and a linear fit", () => {
+    const rows = resultRows(result());
+    const perSubmission = rows.find((r) => r[0]!.includes("batch of 10: time per submission"))!;
+    expect(perSubmission[1]).toBe("2.10 s");
+    const throughput = rows.find((r) => r[0]!.includes("batch of 1: throughput"))!;
+    expect(throughput.slice(1)).toEqual(["0.32/s", "0.31/s – 0.33/s", "2", "≥ 2/s", "no"]);
+    const fit = rows.find((r) => r[0]!.includes("linear fit: wall"))!;
+    expect(fit[1]).toMatch(/^a \S+ s, b 1\.99 s$/);
+    expect(fit[5]).toBe("yes");
+    const cpu = rows.find((r) => r[0]!.includes("linear fit: CPU"))!;
+    expect(cpu[1]).toBe("a 56 ms, b 3.99 s");
+  });
+
+  test("watch: the median save-to-score latency against 300 ms, per exercise too", () => {
+    const saves = [
+      { exercise: "01-download-files", latencyMs: 400, gradedInMs: 350 },
+      { exercise: "02-enrich-csv", latencyMs: 250, gradedInMs: 200 },
+      { exercise: "03-retry-async", latencyMs: 200, gradedInMs: 150 },
+    ];
+    const rows = resultRows(result({ watch: { startupMs: 4000, saves } }));
+    const watch = rows.find((r) => r[0]!.startsWith("3. watch"))!;
+    expect(watch.slice(1)).toEqual(["250 ms", "200 ms – 400 ms", "3", "≤ 300 ms", "yes"]);
+    expect(rows.find((r) => r[0]!.includes("saving 01-download-files"))![1]).toBe("400 ms");
+  });
+
+  test("describes the machine, and warns when its load was high", () => {
+    const calm = renderReport(result());
+    expect(calm).toContain("- CPU: Test CPU, 2 cores");
+    expect(calm).toContain("at start: 0.20 / 0.30 / 0.40");
+    expect(calm).not.toContain("Warning");
+    expect(loadWarning(machine)).toBeUndefined();
+    const busy = renderReport(result({ machine: { ...machine, loadStart: [7.63, 7.7, 7.86] } }));
+    expect(busy).toContain("**Warning: the machine was busy.** The 1-minute load average was 7.63 on 2 cores");
+    expect(busy).toContain("| 1. full grade of solutions/ (gradeIsolated)");
+    expect(busy).toContain("## How it is measured");
+    // A machine that became busy during the run is flagged too.
+    const rose = loadWarning({ ...machine, loadStart: [0.5, 0.5, 0.5], loadPeak: 9.1 });
+    expect(rose).toContain("was 0.50 on 2 cores when the bench started and rose to 9.10 during the run");
+  });
+
+  test("what failed in a report that should have been full marks", () => {
+    const report = buildReport("/t", [
+      {
+        file: "graders/03-retry-async.test.ts",
+        checks: [
+          { name: "a", meta: { exercise: "03-retry-async", check: "first-success", points: 3 }, state: "passed", errors: [] },
+          { name: "b", meta: { exercise: "03-retry-async", check: "exact-backoff", points: 27 }, state: "failed", errors: [{ name: "GradingError", message: "this check never finished\nmore" }] },
+        ],
+        errors: [],
+      },
+    ]);
+    const failures = failuresOf([report, report]);
+    expect(failures).toContain("03-retry-async/exact-backoff: this check never finished");
+    expect(failures).toContain("01-download-files: the grader graders/01-download-files.test.ts did not run");
+    expect(failures.filter((f) => f.startsWith("03-"))).toHaveLength(1);
+  });
+});
