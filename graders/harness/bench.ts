@@ -317,6 +317,8 @@ export interface Experiment {
   name: string;
   description: string;
   ms: number[];
+  /** CPU time of the same samples (main process, its threads and its exited workers); empty for watch. */
+  cpuMs: number[];
   /** Whether each run graded right (a variant only counts if it does). */
   right: boolean[];
 }
@@ -519,14 +521,26 @@ const SCENARIO: Record<Experiment["scenario"], string> = {
 export function experimentsTable(r: BenchResult): string {
   const rows = r.experiments.map((e) => {
     const s = summarize(e.ms);
+    const cpu = summarize(e.cpuMs);
     const base = r.experiments.find((x) => x.scenario === e.scenario && x.name === "baseline");
-    const vsBase = base && base !== e ? formatRatio(s.median / median(base.ms)) : "";
-    return [SCENARIO[e.scenario], e.name, e.description, formatMs(s.median), formatRange(s), String(s.n), vsBase, e.right.length && e.right.every(Boolean) ? "yes" : "no"];
+    const vs = (a: number, b: number) => (base && base !== e && Number.isFinite(a / b) ? formatRatio(a / b) : "");
+    return [
+      SCENARIO[e.scenario],
+      e.name,
+      e.description,
+      formatMs(s.median),
+      formatRange(s),
+      String(s.n),
+      vs(s.median, median(base?.ms ?? [])),
+      cpu.n ? formatMs(cpu.median) : "–",
+      vs(cpu.median, median(base?.cpuMs ?? [])),
+      e.right.length && e.right.every(Boolean) ? "yes" : "no",
+    ];
   });
   return markdownTable(
-    ["Scenario", "Variant", "What changes", "Median", "Min – max", "Samples", "vs baseline", "Grades right"],
+    ["Scenario", "Variant", "What changes", "Wall", "Min – max", "Samples", "vs baseline", "CPU", "CPU vs baseline", "Grades right"],
     rows,
-    ["left", "left", "left", "right", "right", "right", "right", "left"],
+    ["left", "left", "left", "right", "right", "right", "right", "right", "right", "left"],
   );
 }
 
@@ -609,7 +623,7 @@ export function renderReport(r: BenchResult): string {
     out.push(
       "## Experiments (variants of the vitest options; the harness itself is unchanged)",
       "",
-      `Each variant runs in this process (no child process, no integrity check) with the engine's projects (\`projectFor\`) and one vitest option changed. "one grade": solutions/, variants interleaved; "batch": ${EXPERIMENT_BATCH} copies of solutions/ in one run (a project each, as gradeBatch); "watch": vitest in watch mode as watch.ts runs it, each sample one save (invalidate + rerun of that exercise's grader), saves alternating the stub and the solution so a stale module would grade wrong. "Grades right": every run gave the expected scores.`,
+      `Each variant runs in this process (no child process, no integrity check) with the engine's projects (\`projectFor\`) and one vitest option changed. "one grade": solutions/, variants interleaved; "batch": ${EXPERIMENT_BATCH} copies of solutions/ in one run (a project each, as gradeBatch); "watch": vitest in watch mode as watch.ts runs it, each sample one save (invalidate + rerun of that exercise's grader), saves alternating the stub and the solution so a stale module would grade wrong. "Grades right": every run gave the expected scores. CPU time (this process, its worker threads and its exited worker processes) is the fairer comparison when the load changes during the run; watch-mode workers stay alive, so their CPU is not measured.`,
       "",
       experimentsTable(r),
       "",
@@ -904,12 +918,14 @@ function scoreModules(modules: ReadonlyArray<TestModule>): Map<string, { score: 
 }
 
 /** In-process: grades `targets` in one vitest run (a project each, as gradeRuns does) with some options changed. */
-async function variantGrade(targets: readonly string[], overrides: Overrides): Promise<{ ms: number; right: boolean }> {
+async function variantGrade(targets: readonly string[], overrides: Overrides): Promise<{ ms: number; cpuMs: number; right: boolean }> {
   const { createVitest } = await import("vitest/node");
   const { CONFIG_FILE, gradingWorkers, projectFor } = await import("./engine.ts");
   const progressDir = mkdtempSync(path.join(os.tmpdir(), "grade-progress-"));
   let scores = new Map<string, { score: number; max: number }>();
   const scorer: Reporter = { onTestRunEnd: (modules) => void (scores = scoreModules(modules)) };
+  const cpu0 = childrenCpuMs();
+  const main0 = process.cpuUsage();
   const started = performance.now();
   const vitest = await createVitest(
     "test",
@@ -923,11 +939,13 @@ async function variantGrade(targets: readonly string[], overrides: Overrides): P
     rmSync(progressDir, { recursive: true, force: true });
   }
   const ms = performance.now() - started;
+  const main = process.cpuUsage(main0);
+  const cpuMs = childrenCpuMs() - cpu0 + (main.user + main.system) / 1000;
   const right = targets.every((_, i) => {
     const s = scores.get(`v${i}`);
     return !!s && s.max === 100 && s.score === 100;
   });
-  return { ms, right };
+  return { ms, cpuMs, right };
 }
 
 /**
@@ -993,7 +1011,7 @@ async function experiments(options: BenchOptions): Promise<Experiment[]> {
   const out: Experiment[] = [];
   const get = (scenario: Experiment["scenario"], v: Variant) => {
     let e = out.find((x) => x.scenario === scenario && x.name === v.name);
-    if (!e) out.push((e = { scenario, name: v.name, description: v.description, ms: [], right: [] }));
+    if (!e) out.push((e = { scenario, name: v.name, description: v.description, ms: [], cpuMs: [], right: [] }));
     return e;
   };
   const guard = async (label: string, f: () => Promise<void>) => {
@@ -1011,8 +1029,9 @@ async function experiments(options: BenchOptions): Promise<Experiment[]> {
         const r = await variantGrade([SOLUTIONS], v.overrides);
         const e = get("grade", v);
         e.ms.push(r.ms);
+        e.cpuMs.push(r.cpuMs);
         e.right.push(r.right);
-        log(`  grade, ${v.name} ${i + 1}/${options.runs}: ${formatMs(r.ms)}${r.right ? "" : " (graded wrong)"}`);
+        log(`  grade, ${v.name} ${i + 1}/${options.runs}: ${formatMs(r.ms)} (CPU ${formatMs(r.cpuMs)})${r.right ? "" : " (graded wrong)"}`);
       });
     }
   }
@@ -1030,8 +1049,9 @@ async function experiments(options: BenchOptions): Promise<Experiment[]> {
         const r = await variantGrade(targets, v.overrides);
         const e = get("batch", v);
         e.ms.push(r.ms / size);
+        e.cpuMs.push(r.cpuMs / size);
         e.right.push(r.right);
-        log(`  batch of ${size}, ${v.name}: ${formatMs(r.ms)} (${formatMs(r.ms / size)} per submission)${r.right ? "" : " (graded wrong)"}`);
+        log(`  batch of ${size}, ${v.name}: ${formatMs(r.ms)} (${formatMs(r.ms / size)}, CPU ${formatMs(r.cpuMs / size)} per submission)${r.right ? "" : " (graded wrong)"}`);
       });
     }
   } finally {
@@ -1290,8 +1310,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     options = parseBenchArgs(argv);
   } catch (error) {
-    console.error((error as Error).message);
-    return 2;
+    const message = (error as Error).message;
+    console.error(message);
+    return message === BENCH_USAGE ? 0 : 2;
   }
   const result = await runBench(options);
   const report = renderReport(result);

@@ -8,6 +8,7 @@ import {
   type BenchResult,
   type Machine,
   childrenCpuMsFromStat,
+  experimentsTable,
   failuresOf,
   formatMs,
   formatRange,
@@ -238,6 +239,22 @@ describe("the report", () => {
     // A machine that became busy during the run is flagged too.
     const rose = loadWarning({ ...machine, loadStart: [0.5, 0.5, 0.5], loadPeak: 9.1 });
     expect(rose).toContain("was 0.50 on 2 cores when the bench started and rose to 9.10 during the run");
+  });
+
+  test("experiments are compared with the baseline of their scenario, in wall and CPU time", () => {
+    const table = experimentsTable(
+      result({
+        experiments: [
+          { scenario: "grade", name: "baseline", description: "as is", ms: [3000, 3200], cpuMs: [5000, 5000], right: [true, true] },
+          { scenario: "grade", name: "threads", description: "pool threads", ms: [2400, 2400], cpuMs: [4000, 4000], right: [true, false] },
+          { scenario: "watch", name: "baseline", description: "as is", ms: [900], cpuMs: [], right: [true] },
+        ],
+      }),
+    );
+    const lines = table.split("\n");
+    expect(lines[0]).toMatch(/^\| Scenario +\| Variant +\| What changes +\| +Wall \|/);
+    expect(lines[3]!.split("|").map((c) => c.trim())).toEqual(["", "one grade (wall)", "threads", "pool threads", "2.40 s", "2.40 s – 2.40 s", "2", "0.77×", "4.00 s", "0.80×", "no", ""]);
+    expect(lines[4]).toMatch(/watch: rerun after a save .*\| +– +\| +\| yes/);
   });
 
   test("what failed in a report that should have been full marks", () => {
