@@ -8,9 +8,9 @@ import { REPO_ROOT } from "./paths.ts";
 export const GRADING_TEST_CONFIG = {
   setupFiles: [path.join(REPO_ROOT, "graders/harness/setup.ts")],
   pool: "forks" as const,
-  // A check is stopped after 3 s by the harness itself (grader.ts); these are backstops.
-  testTimeout: 5_000,
-  hookTimeout: 5_000,
+  // A check is stopped after 5 s by the harness itself (grader.ts); these are backstops.
+  testTimeout: 8_000,
+  hookTimeout: 8_000,
   teardownTimeout: 2_000,
   restoreMocks: true,
 };

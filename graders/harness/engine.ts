@@ -36,7 +36,7 @@ export function graderFile(id: string): string {
   return path.join(REPO_ROOT, "graders", `${id}.test.ts`);
 }
 
-export const DEFAULT_HANG_MS = 8_000;
+export const DEFAULT_HANG_MS = 10_000;
 
 export function projectFor(run: GradeRun, progressDir?: string) {
   const ids = run.exercises?.length ? run.exercises : EXERCISES.map((e) => e.id);

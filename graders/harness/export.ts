@@ -21,7 +21,7 @@ export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mu
 /** A script that mentions one of these needs something the template does not ship. */
 const MAINTAINER_PATHS = ["selftest", "solutions", ".ci/", "classroom.ts", "export.ts", "stryker"];
 /** Harness modules that only maintainers run (they need solutions/ or write the template). */
-const MAINTAINER_MODULES = new Set(["classroom.ts", "export.ts"]);
+const MAINTAINER_MODULES = new Set(["classroom.ts", "export.ts", "bench.ts"]);
 /** Fixture folders of the self-test's known submissions (correct, wrong and hostile ones). */
 const KNOWN_SUBMISSIONS = new Set(["submissions", "hostile"]);
 /** A known submission declares its verdict on line 1 ("// expect: …"), wherever it lives. */

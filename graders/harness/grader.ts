@@ -39,9 +39,9 @@ const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 
 /** A check still running after this much real time is stopped (checks take milliseconds). */
-export const CHECK_LIMIT_MS = 3_000;
+export const CHECK_LIMIT_MS = 5_000;
 /** Once checks of one exercise have hung this long in total, its remaining checks are not run. */
-export const FILE_BUDGET_MS = 9_000;
+export const FILE_BUDGET_MS = 12_000;
 
 /** Thrown by a check whose learner code still throws the stub's "Not implemented yet". */
 export class NotStarted extends Error {
