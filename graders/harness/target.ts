@@ -5,7 +5,6 @@
  * Both are set by the CLI (graders/harness/cli.ts) before vitest starts its workers.
  */
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { DEFAULT_TARGET } from "./paths.ts";
 
 export const TARGET_ENV = "GRADE_TARGET";
@@ -27,8 +26,4 @@ export function fileOverrides(env: NodeJS.ProcessEnv = process.env): Record<stri
 export function exerciseFile(id: string, env: NodeJS.ProcessEnv = process.env): string {
   const override = fileOverrides(env)[id];
   return override ? path.resolve(override) : path.join(targetDir(env), `${id}.ts`);
-}
-
-export function exerciseUrl(id: string, env: NodeJS.ProcessEnv = process.env): string {
-  return pathToFileURL(exerciseFile(id, env)).href;
 }
