@@ -4,7 +4,7 @@
  * and the same submission gets the same verdict on any machine.
  */
 import type * as Exercise from "../exercises/03-retry-async.ts";
-import { useVirtualClock, type Outcome } from "./harness/clock.ts";
+import { harnessDelay, useVirtualClock, type Outcome } from "./harness/clock.ts";
 import { expectThat, show, showError } from "./harness/feedback.ts";
 import { defineExercise } from "./harness/grader.ts";
 
@@ -24,7 +24,7 @@ function scripted(steps: Step[], attemptMs = 0) {
     const error = (errors[i] = new Error(`attempt ${i + 1} failed`));
     if (step === "throw") throw error;
     const settle = (): Promise<unknown> => (step === "reject" ? Promise.reject(error) : Promise.resolve(step.value));
-    return attemptMs ? new Promise((r) => setTimeout(r, attemptMs)).then(settle) : settle();
+    return attemptMs ? harnessDelay(attemptMs).then(settle) : settle();
   };
   return {
     fn,

@@ -7,6 +7,10 @@
  * errors…) use the same line 1, may add on line 2 a pattern every failure message must match
  *   // message: never finished|not run
  * and are graded next to the reference solutions of the other exercises, which must keep full marks.
+ * A submission that leaves requests or timers running after resolving declares, on one of its first
+ * lines, the checks whose report must name that leak (see graders/harness/leaks.ts):
+ *   // leaks: check-a, check-b
+ * Every other check of every known submission (and of the solutions) must report no leak.
  */
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -22,6 +26,8 @@ export interface KnownSubmission {
   fails: string[] | "all";
   /** For hostile ones: every failure message must match this. */
   message?: RegExp;
+  /** Check ids whose report names a leak (sorted); every other check must report none. */
+  leaks: string[];
 }
 
 export function parseVerdict(firstLine: string): string[] | "all" | undefined {
@@ -40,11 +46,21 @@ export function knownSubmissions(root = REPO_ROOT, kind: KnownSubmission["kind"]
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).filter((n) => n.endsWith(".ts")).sort()) {
       const file = path.join(dir, name);
-      const [first = "", second = ""] = readFileSync(file, "utf8").split("\n");
+      const lines = readFileSync(file, "utf8").split("\n");
+      const [first = "", second = ""] = lines;
       const fails = parseVerdict(first);
       if (!fails) throw new Error(`${path.relative(root, file)}: line 1 must be "// expect: full marks", "// expect: fails all" or "// expect: fails <check ids>"`);
       const message = /^\/\/\s*message:\s*(.+?)\s*$/.exec(second)?.[1];
-      out.push({ exercise: id, name: name.replace(/\.ts$/, ""), file, kind, fails, ...(message ? { message: new RegExp(message) } : {}) });
+      const leaks = lines.slice(1, 3).map((line) => /^\/\/\s*leaks:\s*(.+?)\s*$/.exec(line)?.[1]).find(Boolean);
+      out.push({
+        exercise: id,
+        name: name.replace(/\.ts$/, ""),
+        file,
+        kind,
+        fails,
+        leaks: leaks ? leaks.split(",").map((s) => s.trim()).filter(Boolean).sort() : [],
+        ...(message ? { message: new RegExp(message) } : {}),
+      });
     }
   }
   return out;

@@ -18,9 +18,9 @@ let reports: Map<string, GradeReport>;
 let seconds = 0;
 let rounds: { seed: number; runs: { label: string; report: GradeReport }[] }[] = [];
 
-/** "check-id: status" for every check of a report: what must not change between rounds. */
+/** "check-id: status" (and whether it reports a leak) for every check of a report: what must not change between rounds. */
 function verdicts(report: GradeReport): string[] {
-  return report.exercises.flatMap((e) => e.tests.map((t) => `${e.id}/${t.id}: ${t.status}`)).sort();
+  return report.exercises.flatMap((e) => e.tests.map((t) => `${e.id}/${t.id}: ${t.status}${t.leak ? " (leak)" : ""}`)).sort();
 }
 
 /** Runs a repository script that drives vitest in a clean child process (not inside this vitest worker). */
@@ -49,6 +49,7 @@ describe("reference solutions", () => {
     expect(missed, `solutions/${id}.ts missed checks`).toEqual([]);
     expect(ex.score).toBe(ex.maxScore);
     expect(ex.status).toBe("passed");
+    expect(ex.tests.filter((t) => t.leak).map((t) => `${t.id}: ${t.leak}`), `solutions/${id}.ts leaks`).toEqual([]);
   });
 });
 
@@ -88,6 +89,17 @@ function expectVerdict(report: GradeReport, s: KnownSubmission): void {
   if (declared.length === 0) expect(ex.score).toBe(ex.maxScore);
   if (s.message) for (const t of failing) expect(t.message, `${t.id} of ${s.name}`).toMatch(s.message);
   for (const t of failing) expect(t.message, `${t.id} of ${s.name} shows a harness stack trace`).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expectLeaks(ex, s);
+}
+
+/** Exactly the declared checks report a leak, in their message when they failed. */
+function expectLeaks(ex: GradeReport["exercises"][number], s: KnownSubmission): void {
+  const leaking = ex.tests.filter((t) => t.leak);
+  expect(leaking.map((t) => t.id).sort(), `checks of ${s.exercise}/${s.name} that report a leak\n${leaking.map((t) => `${t.id}: ${t.leak}`).join("\n")}`).toEqual(s.leaks);
+  for (const t of leaking) {
+    expect(t.leak).toMatch(/^⚠ leak: when \w+\(\) resolved, .*(still pending|still in flight)/);
+    if (t.status !== "passed") expect(t.message, `${t.id} of ${s.name}: a failed check's message ends with its leak`).toMatch(/\n⚠ leak: /);
+  }
 }
 
 describe("hostile submissions cost only their own exercise", () => {

@@ -140,7 +140,7 @@ export function checkVerdicts(report: GradeReport, checks: readonly string[]): {
       ok = false;
       return `✗ ${wanted} ${test.points}/${test.maxPoints}  ${test.name}\n  ${(test.message ?? test.status).split("\n").join("\n  ")}`;
     }
-    return `✓ ${wanted} ${test.points}/${test.maxPoints}  ${test.name}`;
+    return `✓ ${wanted} ${test.points}/${test.maxPoints}  ${test.name}${test.leak ? `\n  ${test.leak}` : ""}`;
   });
   return { ok, lines };
 }

@@ -9,6 +9,7 @@ import * as FakeTimers from "@sinonjs/fake-timers";
 
 type InstalledClock = FakeTimers.Clock;
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { addLeakProbe, count, listSome } from "./leaks.ts";
 
 /** Captured before any clock is installed: the real event loop, used to let I/O settle. */
 const realSetImmediate = globalThis.setImmediate;
@@ -37,16 +38,53 @@ export async function settle(turns = 25): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => realSetImmediate(resolve));
 }
 
+/** Callbacks of the graders' own timers (harnessDelay): never reported as a leak of learner code. */
+const harnessCallbacks = new WeakSet<object>();
+
+/**
+ * A wait on the virtual clock that belongs to the grader (a mock API's latency, a marker timer), not to
+ * learner code: it runs on the same clock, but a leak report never counts it.
+ */
+export function harnessDelay(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => resolve();
+    harnessCallbacks.add(done);
+    setTimeout(done, ms);
+  });
+}
+
+/** What fake-timers keeps for each timer (in a Map; older versions used an object). */
+interface FakeTimer {
+  func?: unknown;
+  type?: string;
+  callAt: number;
+  interval?: number;
+}
+
 export class VirtualClock {
   private clock: InstalledClock | undefined;
+  private removeProbe: (() => void) | undefined;
 
   install(): void {
     this.clock ??= FakeTimers.install({ toFake: [...FAKED], now: 0, loopLimit: 100_000 });
+    this.removeProbe ??= addLeakProbe(() => this.describePending());
   }
 
   uninstall(): void {
+    this.removeProbe?.();
+    this.removeProbe = undefined;
     this.clock?.uninstall();
     this.clock = undefined;
+  }
+
+  /** "1 timer was still pending (setTimeout due in 400 ms)", or undefined when none is. */
+  describePending(): string | undefined {
+    if (!this.clock) return undefined;
+    const now = this.clock.now;
+    const timers = this.timerList().filter((t) => !(typeof t.func === "function" && harnessCallbacks.has(t.func)));
+    if (!timers.length) return undefined;
+    const shown = timers.map((t) => (t.type === "Interval" ? `setInterval every ${t.interval} ms` : `setTimeout due in ${t.callAt - now} ms`));
+    return `${count(timers.length, "timer")} ${timers.length === 1 ? "was" : "were"} still pending (${listSome(shown)})`;
   }
 
   /** Clears every timer and sets virtual time back to 0. */
@@ -105,11 +143,15 @@ export class VirtualClock {
     }
   }
 
-  /** When the next timer is due (fake-timers keeps its timers in a Map, older versions in an object). */
+  /** When the next timer is due. */
   private nextTimerAt(): number | undefined {
-    const timers = (this.installed as unknown as { timers?: Map<unknown, { callAt: number }> | Record<string, { callAt: number }> }).timers;
-    const list = timers instanceof Map ? [...timers.values()] : Object.values(timers ?? {});
+    const list = this.timerList();
     return list.length ? Math.min(...list.map((t) => t.callAt)) : undefined;
+  }
+
+  private timerList(): FakeTimer[] {
+    const timers = (this.installed as unknown as { timers?: Map<unknown, FakeTimer> | Record<string, FakeTimer> }).timers;
+    return timers instanceof Map ? [...timers.values()] : Object.values(timers ?? {});
   }
 
   private get installed(): InstalledClock {

@@ -34,12 +34,14 @@ export class OutputLog {
 export function observeCase(test: TestCase, output?: OutputLog): ObservedCheck {
   const result = test.result();
   const printed = output?.text(test.id);
+  const { grading, leak } = test.meta();
   return {
     name: test.name,
-    meta: test.meta().grading,
+    meta: grading,
     state: result.state,
     errors: (result.errors ?? []).map((e) => ({ name: e.name, message: e.message })),
     ...(printed ? { output: printed } : {}),
+    ...(leak ? { leak } : {}),
   };
 }
 

@@ -86,7 +86,7 @@ export function toGradescope(report: GradeReport, options: { executionSeconds?: 
         score: t.points,
         max_score: t.maxPoints,
         status: t.status === "passed" ? "passed" : "failed",
-        output: t.status === "passed" ? "passed" : (t.message ?? t.status),
+        output: t.status === "passed" ? (t.leak ? `passed\n${t.leak}` : "passed") : (t.message ?? t.status),
         tags: [ex.id],
         visibility: "visible",
       });
@@ -163,7 +163,8 @@ export function toJUnit(report: GradeReport): string {
       // Only the attributes every JUnit reader knows; the points go in the name. Durations are not measured.
       const open = `    <testcase classname="${attr(ex.id)}" name="${attr(`${t.name} [${t.maxPoints} ${t.maxPoints === 1 ? "point" : "points"}]`)}" time="0"`;
       if (t.status === "passed") {
-        lines.push(`${open}/>`);
+        // A leak does not cost points: the check passed, and its report goes to system-out.
+        lines.push(t.leak ? `${open}><system-out>${escapeXml(t.leak)}</system-out></testcase>` : `${open}/>`);
         continue;
       }
       const tag = t.status === "error" ? "error" : "failure";
@@ -219,10 +220,11 @@ export function toMarkdown(report: GradeReport): string {
   }
   out.push(`| | **Total** | **${report.score}/${report.maxScore}** | |`);
   for (const ex of report.exercises) {
-    if (ex.status === "passed" || isNotStarted(ex) || ex.tests.length === 0) continue;
+    const leaks = ex.tests.some((t) => t.leak);
+    if ((ex.status === "passed" && !leaks) || isNotStarted(ex) || ex.tests.length === 0) continue;
     out.push("", `<details><summary>${cell(`${ex.id}: ${ex.score}/${ex.maxScore}`)}</summary>`, "", "| | Check | Points | What happened |", "|---|---|---:|---|");
     for (const t of ex.tests) {
-      const what = t.status === "passed" ? "" : (t.message ?? t.status);
+      const what = t.status === "passed" ? (t.leak ?? "") : (t.message ?? t.status);
       out.push(`| ${t.status === "passed" ? "✓" : "✗"} | ${cell(t.name)} | ${t.points}/${t.maxPoints} | ${cell(what)} |`);
     }
     out.push("", "</details>");

@@ -17,6 +17,7 @@ import { CheckFailure, GradingError, NOT_IMPLEMENTED, describeLoadError, escaped
 import { displayPath } from "./paths.ts";
 import { settle } from "./clock.ts";
 import { escapeMessage, takeEscapes } from "./escapes.ts";
+import { findLeaks, leakMessage } from "./leaks.ts";
 import { recordProgress } from "./progress.ts";
 import { exerciseFile } from "./target.ts";
 
@@ -29,6 +30,8 @@ export interface CheckMeta {
 declare module "@vitest/runner" {
   interface TaskMeta {
     grading?: CheckMeta;
+    /** Set by the check: what the function under test left running when it resolved (see leaks.ts). */
+    leak?: string;
   }
 }
 
@@ -52,7 +55,7 @@ export class NotStarted extends Error {
 const onlyChecks = process.env.GRADE_ONLY_CHECKS ? new Set(process.env.GRADE_ONLY_CHECKS.split(",")) : undefined;
 
 /** What learner code did during the current check that the check itself may only see indirectly. */
-const seen = { stub: false, exit: undefined as string | undefined };
+const seen = { stub: false, exit: undefined as string | undefined, leak: undefined as string | undefined };
 
 export function defineExercise<M extends object>(id: string) {
   const info = findExercise(id);
@@ -114,15 +117,17 @@ export function defineExercise<M extends object>(id: string) {
   function check(checkId: string, title: string, points: number, body: () => Promise<void> | void): void {
     const meta: CheckMeta = { exercise: id, check: checkId, points };
     const selected = onlyChecks === undefined || onlyChecks.has(`${id}/${checkId}`);
-    (selected ? test : test.skip)(title, { meta: { grading: meta } }, async () => {
+    (selected ? test : test.skip)(title, { meta: { grading: meta } }, async ({ task }) => {
       seen.stub = false;
       seen.exit = undefined;
+      seen.leak = undefined;
       takeEscapes(); // errors from before this check are not its fault
       recordProgress({ event: "start", check: title });
       try {
         let failure: unknown;
         await bounded(body).catch((error: unknown) => (failure = error));
         await settle(); // let an unhandled rejection of this check surface
+        if (seen.leak) task.meta.leak = seen.leak;
         const escaped = takeEscapes();
         if (escaped.length && !(failure instanceof GradingError)) failure = new CheckFailureText(escapeMessage(escaped[0]));
         if (failure !== undefined) throw failure;
@@ -170,9 +175,18 @@ function notice(error: unknown): void {
   seen.exit ??= escapedExit(error);
 }
 
+/** The learner's function resolved: the first leak of the check, if any, is kept for its report. */
+function resolved(name: string): void {
+  if (seen.leak) return;
+  const found = findLeaks();
+  if (found.length) seen.leak = leakMessage(name, found);
+}
+
 /**
  * Wraps the module's plain functions to notice what learner code threw or rejected with (the stub's
- * "Not implemented yet", a process.exit call), even when a check only sees it as "rejected with …".
+ * "Not implemented yet", a process.exit call), even when a check only sees it as "rejected with …", and
+ * what it left running when it resolved (a leak). The leak probe is registered on the learner's promise
+ * before the grader gets it, so it runs before the grader's own callbacks: nothing has moved on yet.
  * Classes are left as they are (a Proxy would break private fields); their methods throw into the check.
  */
 function observe(mod: Record<string, unknown>): Record<string, unknown> {
@@ -183,7 +197,7 @@ function observe(mod: Record<string, unknown>): Record<string, unknown> {
       apply(target, thisArg, args) {
         try {
           const result: unknown = Reflect.apply(target, thisArg, args);
-          if (result instanceof Promise) result.then(undefined, notice);
+          if (result instanceof Promise) result.then(() => resolved(name), notice);
           return result;
         } catch (error) {
           notice(error);

@@ -11,6 +11,7 @@ import { http, HttpResponse, type HttpHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { settle } from "./clock.ts";
+import { addLeakProbe, count, listSome } from "./leaks.ts";
 
 export { http, HttpResponse };
 
@@ -30,6 +31,18 @@ const requests: string[] = [];
 const recordRequest = ({ request }: { request: Request }): void => {
   requests.push(`${request.method} ${request.url}`);
 };
+
+/** Requests whose handler has not answered yet (MSW's "request:start" without "request:end"), by request id. */
+const inFlight = new Map<string, Request>();
+const requestStarted = ({ request, requestId }: { request: Request; requestId: string }): void => void inFlight.set(requestId, request);
+const requestEnded = ({ requestId }: { requestId: string }): void => void inFlight.delete(requestId);
+
+/** "2 requests were still in flight (GET http://…/c.txt, …)": requests the learner's code aborted do not count. */
+export function describeInFlight(): string | undefined {
+  const open = [...inFlight.values()].filter((r) => !r.signal?.aborted).map((r) => `${r.method} ${r.url}`);
+  if (!open.length) return undefined;
+  return `${count(open.length, "request")} ${open.length === 1 ? "was" : "were"} still in flight (${listSome(open)})`;
+}
 
 /**
  * msw 2.x tees every mocked fetch response to emit "response:mocked", and nothing reads that copy: a
@@ -62,18 +75,28 @@ export interface MockNetwork {
 
 /** Starts the MSW server for this grader file; handlers and records are reset before every check. */
 export function useNetwork(options: NetworkOptions = {}): MockNetwork {
+  let removeProbe: () => void = () => {};
   beforeAll(() => {
     server.listen({ onUnhandledRequest: "error" });
     server.events.on("request:start", recordRequest);
+    server.events.on("request:start", requestStarted);
+    server.events.on("request:end", requestEnded);
+    server.events.on("unhandledException", requestEnded);
+    removeProbe = addLeakProbe(describeInFlight);
     if (options.drainResponseCopies) server.events.on("response:mocked", drainResponseCopy);
   });
   beforeEach(() => {
     unexpected.length = 0;
     requests.length = 0;
+    inFlight.clear();
   });
   afterEach(() => server.resetHandlers());
   afterAll(() => {
+    removeProbe();
     server.events.removeListener("request:start", recordRequest);
+    server.events.removeListener("request:start", requestStarted);
+    server.events.removeListener("request:end", requestEnded);
+    server.events.removeListener("unhandledException", requestEnded);
     server.events.removeListener("response:mocked", drainResponseCopy);
     server.close();
   });

@@ -18,6 +18,11 @@ export interface TestReport {
   message?: string;
   /** The first lines the learner's code printed during this check (console), if any. */
   output?: string;
+  /**
+   * What the function under test left running when it resolved (see leaks.ts), pass or fail. A leak is
+   * reported, not charged; in a failed check it is also the last line of `message`.
+   */
+  leak?: string;
 }
 
 export interface ExerciseReport {
@@ -47,6 +52,8 @@ export interface ObservedCheck {
   errors: { name?: string; message?: string }[];
   /** What the learner's code printed during the check. */
   output?: string;
+  /** What the function under test left running when it resolved. */
+  leak?: string;
 }
 
 /** What vitest observed for one grader file. */
@@ -69,12 +76,20 @@ export function truncate(text: string, max = MAX_MESSAGE): string {
 
 function checkReport(check: ObservedCheck): TestReport {
   const maxPoints = check.meta?.points ?? 0;
-  const base = { name: check.name, id: check.meta?.check ?? check.name, maxPoints, ...(check.output ? { output: neutralizeCommands(check.output) } : {}) };
+  const leak = check.leak ? truncate(neutralizeCommands(check.leak), 600) : undefined;
+  const base = {
+    name: check.name,
+    id: check.meta?.check ?? check.name,
+    maxPoints,
+    ...(check.output ? { output: neutralizeCommands(check.output) } : {}),
+    ...(leak ? { leak } : {}),
+  };
   if (check.state === "passed") return { ...base, points: maxPoints, status: "passed" };
   if (check.state === "failed") {
     const error = check.errors[0] ?? {};
     const status: Status = ERROR_NAMES.has(error.name ?? "") ? "error" : "failed";
-    return { ...base, points: 0, status, message: truncate(cleanMessage(error.message ?? "failed")) };
+    const message = truncate(cleanMessage(error.message ?? "failed"));
+    return { ...base, points: 0, status, message: leak ? `${message}\n${leak}` : message };
   }
   return { ...base, points: 0, status: "error", message: `this check did not run (${check.state}); a grade only counts checks that ran` };
 }

@@ -46,9 +46,15 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     const title = EXERCISES.find((e) => e.id === ex.id)?.title ?? "";
     const score = `${ex.score}/${ex.maxScore}`.padStart(6);
     const head = `${ex.id.padEnd(width)}  ${title.padEnd(38)} ${score}`;
+    const leaking = ex.tests.filter((t) => t.leak).length;
+    const leakNote = leaking ? `   ${yellow(`⚠ ${leaking === 1 ? "1 check reports" : `${leaking} checks report`} a leak`)}` : "";
     if (ex.status === "passed") {
-      lines.push(`${green("✓")} ${head}  ${green("complete")}`);
-      if (options.verbose) for (const t of ex.tests) lines.push(dim(`      ✓ ${`${t.points}/${t.maxPoints}`.padStart(5)}  ${t.name}`));
+      lines.push(`${green("✓")} ${head}  ${green("complete")}${options.compact ? leakNote : ""}`);
+      for (const t of ex.tests) {
+        const pts = `${t.points}/${t.maxPoints}`.padStart(5);
+        if (t.leak && !options.compact) lines.push(`      ${yellow("⚠")} ${pts}  ${t.name}`, dim(indent(t.leak, "               ")));
+        else if (options.verbose) lines.push(dim(`      ✓ ${pts}  ${t.name}`));
+      }
       continue;
     }
     if (isNotStarted(ex)) {
@@ -57,7 +63,7 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     }
     if (options.compact) {
       const passed = ex.tests.filter((t) => t.status === "passed").length;
-      lines.push(`${ex.status === "error" ? red("✗") : yellow("◐")} ${head}  ${dim(`${passed}/${ex.tests.length} checks`)}`);
+      lines.push(`${ex.status === "error" ? red("✗") : yellow("◐")} ${head}  ${dim(`${passed}/${ex.tests.length} checks`)}${leakNote}`);
       continue;
     }
     if (ex.status === "error") {
@@ -69,8 +75,10 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     }
     for (const t of ex.tests) {
       const pts = `${t.points}/${t.maxPoints}`.padStart(5);
-      if (t.status === "passed") lines.push(`      ${green("✓")} ${pts}  ${t.name}`);
-      else {
+      if (t.status === "passed") {
+        lines.push(`      ${green("✓")} ${pts}  ${t.name}`);
+        if (t.leak) lines.push(yellow(indent(t.leak, "               ")));
+      } else {
         lines.push(`      ${red("✗")} ${pts}  ${t.name}`);
         if (t.message) lines.push(dim(indent(t.message, "               ")));
         if (t.output) lines.push(dim(indent(`your code printed:\n${indent(t.output, "│ ")}`, "               ")));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { VirtualClock, settle } from "../../graders/harness/clock.ts";
+import { VirtualClock, harnessDelay, settle } from "../../graders/harness/clock.ts";
+import { findLeaks } from "../../graders/harness/leaks.ts";
 import { liveBuiltin } from "../../graders/harness/live-module.ts";
 
 /** What a grader's `import { setTimeout } from "node:timers/promises"` sees (the setup file's facade). */
@@ -61,4 +62,19 @@ test("settle lets chained promises and immediates finish without a timer", async
   void Promise.resolve().then(() => new Promise((r) => setImmediate(r))).then(() => (done = true));
   await settle();
   expect(done).toBe(true);
+});
+
+test("a leak probe names the learner's pending timers, not the grader's own (harnessDelay)", async () => {
+  expect(clock.describePending()).toBeUndefined();
+  const ours = harnessDelay(1_000);
+  expect(clock.describePending()).toBeUndefined();
+  const learners = setTimeout(() => {}, 400);
+  const ticker = setInterval(() => {}, 100);
+  expect(clock.describePending()).toBe("2 timers were still pending (setTimeout due in 400 ms, setInterval every 100 ms)");
+  expect(findLeaks()).toEqual([clock.describePending()]);
+  clearTimeout(learners);
+  clearInterval(ticker);
+  expect(clock.describePending()).toBeUndefined();
+  await clock.advance(1_000);
+  await ours;
 });

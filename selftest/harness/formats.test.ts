@@ -247,6 +247,33 @@ describe("markdown job summary", () => {
   });
 });
 
+describe("a leak (reported, not charged) in every format", () => {
+  const leak = "⚠ leak: when retryAsync() resolved, 1 timer was still pending (setTimeout due in 400 ms).";
+  const LEAKY: GradeReport = {
+    ...REPORT,
+    exercises: REPORT.exercises.map((e) => (e.id === "03-retry-async" ? { ...e, tests: e.tests.map((t, i) => (i === 0 ? { ...t, leak } : t)) } : e)),
+  };
+
+  test("Gradescope: the passed check keeps its score, its output names the leak", () => {
+    const t = toGradescope(LEAKY).tests.find((x) => x.name === "03-retry-async: waits 100, 200, 400 ms")!;
+    expect(t).toMatchObject({ status: "passed", score: 20, output: `passed\n${leak}` });
+  });
+
+  test("JUnit: the passed testcase carries it in system-out, with no failure", () => {
+    const suite = parseXml(toJUnit(LEAKY)).children[2]!;
+    const c = suite.children.find((x) => x.name === "testcase")!;
+    expect(c.children.map((x) => x.name)).toEqual(["system-out"]);
+    expect(c.children[0]!.text).toBe(leak);
+    expect(suite.attrs).toMatchObject({ failures: "0", errors: "0" });
+  });
+
+  test("markdown: a complete exercise with a leak lists its checks, the leak beside the passed one", () => {
+    const md = toMarkdown(LEAKY);
+    expect(md).toContain("<details><summary>03-retry-async: 30/30</summary>");
+    expect(md).toMatch(/\| ✓ \| waits 100, 200, 400 ms \| 20\/20 \| ⚠ leak: when retryAsync\(\) resolved/);
+  });
+});
+
 describe("grade CLI options", () => {
   test("--format and --out", () => {
     expect(parseCli(["--format", "junit", "--out", "r.xml"])).toMatchObject({ format: "junit", out: "r.xml" });

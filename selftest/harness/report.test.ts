@@ -19,6 +19,17 @@ describe("exerciseReport", () => {
     expect(r.tests[1]).toEqual({ name: "b", id: "b", maxPoints: 10, points: 0, status: "failed", message: "waited [1]; expected [2]" });
   });
 
+  test("a leak is reported, not charged: on a passed check as `leak`, on a failed one also at the end of its message", () => {
+    const leak = "⚠ leak: when retryAsync() resolved, 1 timer was still pending (setTimeout due in 400 ms). Resolve only after…";
+    const r = exerciseReport(retry, module([
+      { name: "a", meta: meta("a", 20), state: "passed", errors: [], leak },
+      { name: "b", meta: meta("b", 10), state: "failed", errors: [{ name: "CheckFailure", message: "waited [1]; expected [2]" }], leak },
+    ]));
+    expect(r.score).toBe(20);
+    expect(r.tests[0]).toEqual({ name: "a", id: "a", maxPoints: 20, points: 20, status: "passed", leak });
+    expect(r.tests[1]).toMatchObject({ status: "failed", leak, message: `waited [1]; expected [2]\n${leak}` });
+  });
+
   test("full marks is status passed", () => {
     const r = exerciseReport(retry, module([{ name: "a", meta: meta("a", 30), state: "passed", errors: [] }]));
     expect(r).toMatchObject({ score: 30, status: "passed" });

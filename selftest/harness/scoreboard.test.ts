@@ -47,3 +47,15 @@ test("progressBar", () => {
   expect(progressBar(1, 2, 4)).toBe("[██░░]");
   expect(progressBar(0, 0, 2)).toBe("[░░]");
 });
+
+test("a leak shows under its check, even in a complete exercise; watch mode counts them on the exercise's line", () => {
+  const leak = "⚠ leak: when retryAsync() resolved, 1 timer was still pending (setTimeout due in 400 ms).";
+  const leaky: GradeReport = {
+    ...report,
+    exercises: report.exercises.map((e) => (e.id === "03-retry-async" ? { ...e, tests: e.tests.map((t) => ({ ...t, leak })) } : e)),
+  };
+  const text = renderScoreboard(leaky);
+  expect(text).toMatch(/03-retry-async .*30\/30 +complete\n +⚠ +30\/30 +backoff\n +⚠ leak: when retryAsync\(\) resolved/);
+  expect(renderScoreboard(leaky, { compact: true })).toMatch(/30\/30 +complete +⚠ 1 check reports a leak/);
+  expect(renderScoreboard(report)).not.toContain("leak");
+});

@@ -1,0 +1,28 @@
+import { expect, test } from "vitest";
+import { addLeakProbe, count, findLeaks, leakMessage, listSome } from "../../graders/harness/leaks.ts";
+
+test("findLeaks asks every registered probe and keeps what they found", () => {
+  const before = findLeaks().length;
+  let running: string | undefined = "1 request was still in flight (GET http://x.test/a)";
+  const remove = addLeakProbe(() => running);
+  expect(findLeaks().slice(before)).toEqual(["1 request was still in flight (GET http://x.test/a)"]);
+  running = undefined;
+  expect(findLeaks().length).toBe(before);
+  running = "again";
+  remove();
+  expect(findLeaks().length).toBe(before);
+});
+
+test("the leak line names the function, what was running, and what to do", () => {
+  const line = leakMessage("downloadFiles", ["1 timer was still pending (setTimeout due in 30000 ms)", "2 requests were still in flight (GET a, GET b)"]);
+  expect(line).toBe(
+    "⚠ leak: when downloadFiles() resolved, 1 timer was still pending (setTimeout due in 30000 ms) and 2 requests were still in flight (GET a, GET b). " +
+      "Resolve only after everything you started has finished: await every request, and clear timers you no longer need (clearTimeout).",
+  );
+});
+
+test("count and listSome", () => {
+  expect([count(1, "timer"), count(0, "timer"), count(3, "request")]).toEqual(["1 timer", "0 timers", "3 requests"]);
+  expect(listSome(["a", "b"])).toBe("a, b");
+  expect(listSome(["a", "b", "c", "d", "e"])).toBe("a, b, c, …and 2 more");
+});
