@@ -900,7 +900,8 @@ async function profileOnce(files: BenchFiles): Promise<ProfileRun> {
   };
 }
 
-type Overrides = { root?: Record<string, unknown>; project?: Record<string, unknown> };
+/** vitest options to change; `warmPool`: the project runs in watch.ts's pool (warm-pool.ts). */
+type Overrides = { root?: Record<string, unknown>; project?: Record<string, unknown>; warmPool?: boolean };
 
 /** Sums points per vitest project from the modules of a run: project name → { score, max }. */
 function scoreModules(modules: ReadonlyArray<TestModule>): Map<string, { score: number; max: number }> {
@@ -956,6 +957,7 @@ async function variantGrade(targets: readonly string[], overrides: Overrides): P
 async function variantWatch(reruns: number, overrides: Overrides): Promise<{ ms: number[]; right: boolean }> {
   const { createVitest } = await import("vitest/node");
   const { CONFIG_FILE, graderFile, gradingWorkers, projectFor } = await import("./engine.ts");
+  const { closeWarmPool, warmForks } = await import("./warm-pool.ts");
   const target = mkdtempSync(path.join(os.tmpdir(), "bench-watch-"));
   for (const e of EXERCISES) copyFileSync(path.join(SOLUTIONS, `${e.id}.ts`), path.join(target, `${e.id}.ts`));
   const progressDir = mkdtempSync(path.join(os.tmpdir(), "grade-progress-"));
@@ -964,7 +966,7 @@ async function variantWatch(reruns: number, overrides: Overrides): Promise<{ ms:
   const vitest = await createVitest(
     "test",
     { config: CONFIG_FILE, root: REPO_ROOT, watch: true, reporters: [scorer], passWithNoTests: true, maxWorkers: gradingWorkers(), ...overrides.root },
-    { test: { projects: [{ test: { ...projectFor({ label: "watch", target }, progressDir).test, ...overrides.project } }] } },
+    { test: { projects: [{ test: { ...projectFor({ label: "watch", target }, progressDir).test, ...overrides.project, ...(overrides.warmPool ? { pool: warmForks() } : {}) } }] } },
   );
   const ms: number[] = [];
   let right = true;
@@ -975,6 +977,8 @@ async function variantWatch(reruns: number, overrides: Overrides): Promise<{ ms:
       const e = EXERCISES[i % EXERCISES.length]!;
       const stub = Math.floor(i / EXERCISES.length) % 2 === 0;
       const file = path.join(target, `${e.id}.ts`);
+      // A learner types between saves: the pause lets a variant prepare for the next save (warm spare).
+      await new Promise((resolve) => setTimeout(resolve, WATCH_PAUSE_MS));
       writeFileSync(file, readFileSync(path.join(REPO_ROOT, stub ? "exercises" : "solutions", `${e.id}.ts`), "utf8") + `\n// save ${i}\n`);
       const t0 = performance.now();
       vitest.invalidateFile(file);
@@ -985,11 +989,15 @@ async function variantWatch(reruns: number, overrides: Overrides): Promise<{ ms:
     }
   } finally {
     await vitest.close();
+    closeWarmPool();
     rmSync(progressDir, { recursive: true, force: true });
     rmSync(target, { recursive: true, force: true });
   }
   return { ms, right };
 }
+
+/** Idle time before each save of the in-process watch variants. */
+const WATCH_PAUSE_MS = 400;
 
 interface Variant {
   name: string;
@@ -1004,6 +1012,7 @@ const VARIANTS: Variant[] = [
   { name: "maxWorkers = cores", description: `maxWorkers = ${cores}`, overrides: { root: { maxWorkers: cores } }, scenarios: ["grade", "batch"] },
   { name: "pool threads", description: 'pool: "threads" (worker threads instead of processes)', overrides: { project: { pool: "threads" } }, scenarios: ["grade", "batch", "watch"] },
   { name: "isolate false", description: "workers reused across files without a fresh module graph", overrides: { project: { isolate: false } }, scenarios: ["batch", "watch"] },
+  { name: "warm spare", description: "watch.ts's pool (warm-pool.ts): forks, plus a spare worker booted between saves", overrides: { warmPool: true }, scenarios: ["watch"] },
   { name: "fsModuleCache", description: "experimental.fsModuleCache (warm): transforms cached on disk", overrides: { root: { experimental: { fsModuleCache: true } } }, scenarios: ["grade", "batch"] },
 ];
 

@@ -14,6 +14,7 @@ import { DEFAULT_TARGET, REPO_ROOT } from "./paths.ts";
 import { buildReport, type ObservedModule } from "./report.ts";
 import { renderScoreboard } from "./scoreboard.ts";
 import { Watchdog } from "./watchdog.ts";
+import { closeWarmPool, warmForks } from "./warm-pool.ts";
 
 const args = process.argv.slice(2);
 const exercises = args.filter((a) => !a.startsWith("--")).map((a) => {
@@ -28,6 +29,10 @@ const target = path.resolve(process.env.GRADE_TARGET || DEFAULT_TARGET);
 const progressDir = mkdtempSync(path.join(tmpdir(), "grade-watch-"));
 const watchdog = new Watchdog(progressDir, DEFAULT_HANG_MS);
 const tty = process.stdout.isTTY;
+
+function withPool<P extends { test: object }>(project: P, pool: ReturnType<typeof warmForks>): P {
+  return { ...project, test: { ...project.test, pool } };
+}
 
 class WatchScoreboard implements Reporter {
   private started = 0;
@@ -53,8 +58,10 @@ class WatchScoreboard implements Reporter {
 const vitest = await createVitest(
   "test",
   { config: CONFIG_FILE, root: REPO_ROOT, watch: true, reporters: [new WatchScoreboard()], passWithNoTests: true, maxWorkers: gradingWorkers() },
-  { test: { projects: [projectFor({ label: "watch", target, exercises }, progressDir)] } },
+  // A spare worker process is kept booted between saves (warm-pool.ts): a save does not wait for one to start.
+  { test: { projects: [withPool(projectFor({ label: "watch", target, exercises }, progressDir), warmForks())] } },
 );
+process.on("exit", closeWarmPool);
 watchdog.start();
 await vitest.start();
 

@@ -1,19 +1,21 @@
 /**
  * npm run watch, as a learner uses it: start it, save a file, see the score change.
  */
-import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { REPO_ROOT } from "../../graders/harness/paths.ts";
 
 const target = mkdtempSync(path.join(tmpdir(), "watch-test-"));
+/** watch.ts's own temporary folder (its progress log: one <pid>.jsonl per worker process that ran checks). */
+const childTmp = mkdtempSync(path.join(tmpdir(), "watch-test-tmp-"));
 copyFileSync(path.join(REPO_ROOT, "exercises/03-retry-async.ts"), path.join(target, "03-retry-async.ts"));
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
 const child = spawn(process.execPath, ["graders/harness/launch.mjs", "graders/harness/watch.ts", "03"], {
   cwd: REPO_ROOT,
-  env: { ...clean, GRADE_TARGET: target },
+  env: { ...clean, GRADE_TARGET: target, TMPDIR: childTmp },
   stdio: ["ignore", "pipe", "pipe"],
 });
 let output = "";
@@ -50,3 +52,42 @@ test("shows the scoreboard, then the new score after every save", async () => {
   expect(third).toMatch(/next: 03-retry-async — waits 100, 200, 400 ms/);
   expect(third).toContain("hint:");
 }, 180_000);
+
+/** Pids of watch mode's spare worker processes (forked with warm-imports.mjs, see warm-pool.ts). */
+function spares(): number[] {
+  let ps = "";
+  try {
+    ps = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(child.pid)], { encoding: "utf8" });
+  } catch {
+    return []; // ps exits 1 when the process has no children
+  }
+  return ps.split("\n").filter((line) => line.includes("warm-imports.mjs")).map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/** Pids of the worker processes that have run checks (their progress logs). */
+function gradingPids(): number[] {
+  const dir = readdirSync(childTmp).find((name) => name.startsWith("grade-watch-"));
+  if (!dir || !existsSync(path.join(childTmp, dir))) return [];
+  return readdirSync(path.join(childTmp, dir)).map((name) => Number(name.replace(/\.jsonl$/, "")));
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test.runIf(process.platform === "linux")("a save is graded by a worker process that was already started while the learner typed", async () => {
+  await scoreboard(3);
+  const spare = await until("a spare worker process is waiting", () => spares()[0]);
+  expect(gradingPids()).not.toContain(spare);
+  copyFileSync(path.join(REPO_ROOT, "solutions/03-retry-async.ts"), path.join(target, "03-retry-async.ts"));
+  expect(await scoreboard(4)).toMatch(/30\/30 +complete/);
+  expect(gradingPids(), "the spare graded the save").toContain(spare);
+  const next = await until("a new spare replaces the one used", () => spares().find((pid) => pid !== spare));
+  expect(next).not.toBe(spare);
+}, 120_000);

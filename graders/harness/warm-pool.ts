@@ -1,0 +1,91 @@
+/**
+ * A vitest pool for watch mode: vitest's `forks` pool, plus one spare worker process kept booted.
+ *
+ * Each grader file runs in a fresh forked process (the isolation the watchdog relies on: a learner's
+ * infinite loop is stopped by killing that process). In watch mode every save paid for that process to
+ * start: Node, vitest's worker runtime, then the heavy libraries the graders use (MSW, memfs,
+ * fake-timers). Here, when a worker finishes, a spare is forked at once with those libraries already
+ * imported (`--import` of warm-imports.mjs), while the learner is typing. The next save adopts the spare:
+ * still a fresh process nobody has run code in, only already started. Libraries imported natively are
+ * cached per process, so the grader's own imports of them cost nothing.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { ForksPoolWorker, type PoolOptions, type PoolWorker } from "vitest/node";
+import { REPO_ROOT } from "./paths.ts";
+
+export const WARM_IMPORTS = path.join(REPO_ROOT, "graders/harness/warm-imports.mjs");
+
+interface Spare {
+  key: string;
+  child: ChildProcess;
+}
+
+let spare: Spare | undefined;
+let closed = false;
+
+function keyOf(entrypoint: string, execArgv: readonly string[], env: Partial<NodeJS.ProcessEnv>): string {
+  return JSON.stringify([entrypoint, execArgv, env]);
+}
+
+/** Forks a worker process the way vitest's ForksPoolWorker does, with the libraries preloaded. */
+function forkWorker(entrypoint: string, execArgv: readonly string[], env: Partial<NodeJS.ProcessEnv>): ChildProcess {
+  return fork(entrypoint, [], { env, execArgv: [...execArgv, "--import", WARM_IMPORTS], stdio: "pipe", serialization: "advanced" });
+}
+
+/** Kills the spare (when vitest closes, or before replacing it). */
+export function dropSpare(): void {
+  spare?.child.kill();
+  spare = undefined;
+}
+
+/** Stops making spares: the pool is closing. */
+export function closeWarmPool(): void {
+  closed = true;
+  dropSpare();
+}
+
+/** Whether a spare process is booted and waiting (for tests). */
+export function hasSpare(): boolean {
+  return spare !== undefined && spare.child.exitCode === null && !spare.child.killed;
+}
+
+class WarmForksPoolWorker extends ForksPoolWorker implements PoolWorker {
+  override readonly name = "warm-forks";
+  private readonly key: string;
+
+  constructor(options: PoolOptions) {
+    super(options);
+    this.key = keyOf(this.entrypoint, this.execArgv, this.env);
+  }
+
+  override async start(): Promise<void> {
+    const self = this as unknown as { _fork?: ChildProcess };
+    if (!self._fork) {
+      const ready = spare?.key === this.key && spare.child.exitCode === null && !spare.child.killed ? spare.child : undefined;
+      if (ready) spare = undefined;
+      self._fork = ready ?? forkWorker(this.entrypoint, this.execArgv, this.env);
+    }
+    await super.start();
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    if (closed) return;
+    if (spare && spare.key === this.key && spare.child.exitCode === null) return;
+    dropSpare();
+    const child = forkWorker(this.entrypoint, this.execArgv, this.env);
+    child.stdout?.resume(); // nothing runs in it yet; never let a full pipe block it
+    child.stderr?.resume();
+    child.once("exit", () => {
+      if (spare?.child === child) spare = undefined;
+    });
+    spare = { key: this.key, child };
+  }
+}
+
+/** `pool: warmForks()` in a project's test config. */
+export function warmForks() {
+  closed = false;
+  return { name: "warm-forks", createPoolWorker: (options: PoolOptions): PoolWorker => new WarmForksPoolWorker(options) };
+}
