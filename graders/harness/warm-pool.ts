@@ -11,10 +11,12 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { ForksPoolWorker, type PoolOptions, type PoolWorker } from "vitest/node";
 import { REPO_ROOT } from "./paths.ts";
 
-export const WARM_IMPORTS = path.join(REPO_ROOT, "graders/harness/warm-imports.mjs");
+/** A file URL, not a path: `--import C:\…` would read as a URL scheme on Windows. */
+export const WARM_IMPORTS = pathToFileURL(path.join(REPO_ROOT, "graders/harness/warm-imports.mjs")).href;
 
 interface Spare {
   key: string;
