@@ -638,7 +638,7 @@ const HOW = [
   "**Full grade**: `gradeIsolated([{ target: solutions/ }])`, the call `npm run grade -- --target solutions` makes: a child process started through `launch.mjs` runs the engine (one vitest run, one project, three grader files), then the integrity check. Timed from the call to the report, in the bench process; `npm run grade` adds its own node + tsx start (about the \"child start\" row of the profile) on top.",
   "**Floor**: the same child-process path (spawned like `gradeIsolated`, through `launch.mjs`, importing the engine) and `createVitest` with the same options, configuration file, setup file, pool, `maxWorkers` and reporter, but one project whose only file is a trivial test (`expect(1 + 1).toBe(2)`, written to `tmp/`). Grade and floor runs alternate, so both see the same load; the ratio is of their medians, the range is over each grade paired with the floor run before it.",
   "**Virtual time**: an extra setup file (written to `tmp/`, added only to the instrumented runs) records, after each check, `now` of the fake-timers clock the grader installed (read from the faked `setTimeout.clock`; `useVirtualClock` resets it to 0 before every check, so `now` is what that check advanced). The bench sums it over all checks. Real time: the wall time of that same instrumented run, and the sum of the checks' own durations.",
-  "**Watch**: `node graders/harness/launch.mjs graders/harness/watch.ts` on a temporary copy of solutions/ (as `selftest/harness/watch.test.ts` drives it). After the first scoreboard, each save rewrites one exercise file (the solution plus a comment line), cycling 01, 02, 03; the latency is from just before the write to the moment the next `graded in N ms` line arrives on the pipe, after a 300 ms quiet period between saves. It includes the folder watcher, watch.ts's 30 ms debounce, the rerun of that exercise's grader and printing; `graded in N ms` is watch.ts's own measure of the rerun.",
+  "**Watch**: `node graders/harness/launch.mjs graders/harness/watch.ts` on a temporary copy of solutions/ (as `selftest/harness/watch.test.ts` drives it). After the first scoreboard, each save rewrites one exercise file (the solution plus a comment line), cycling 01, 02, 03; the latency is from just before the write to the moment the next `graded in N ms` line arrives on the pipe, after a 1 s quiet period (WATCH_QUIET_MS) between saves (a learner edits between saves; watch mode uses that time to boot its spare worker, see warm-pool.ts). It includes the folder watcher, watch.ts's 30 ms debounce, the rerun of that exercise's grader and printing; `graded in N ms` is watch.ts's own measure of the rerun.",
   "**Batch**: `gradeBatch({ dir })`, the function `npm run grade -- --submissions <dir>` calls, on a temporary folder with n copies of solutions/ (one subfolder each). Timed from the call to the reports (the CLI adds its own start, writing the CSV and JSON files). The linear fit is over every batch run.",
   "**CPU time**: `cutime + cstime` of the bench process (Linux `/proc/self/stat`) before and after: the CPU of every descendant that exited and was waited for, i.e. the engine's child process with its vitest workers, or the batch's. Unlike wall time it hardly depends on what else runs; on an idle machine with c cores, wall time is at least CPU time / c.",
   "**Profile**: an instrumented grade in the bench process with the engine's projects (`projectFor`), options and configuration, plus a reporter that timestamps vitest's events, `experimental.importDurations` and the virtual-time setup file; transform time is `vitest.state.transformTime`. Child start is `launch.mjs` running a no-op entry that imports the engine (like `engine-child.ts` before it grades).",
@@ -996,6 +996,9 @@ async function variantWatch(reruns: number, overrides: Overrides): Promise<{ ms:
   return { ms, right };
 }
 
+/** Quiet time before each save of the watch-mode session (watch.ts): a learner edits between saves. */
+const WATCH_QUIET_MS = 1_000;
+
 /** Idle time before each save of the in-process watch variants. */
 const WATCH_PAUSE_MS = 400;
 
@@ -1147,7 +1150,7 @@ async function watchSession(saves: number): Promise<WatchSession> {
     const order = [...EXERCISES];
     for (let i = 0; i < saves; i++) {
       const exercise = order[i % order.length]!.id;
-      await quiet(300);
+      await quiet(WATCH_QUIET_MS);
       const before = graded.length;
       const t0 = performance.now();
       writeFileSync(path.join(target, `${exercise}.ts`), `${solution(exercise)}\n// bench save ${i + 1}\n`);
