@@ -12,7 +12,7 @@ import { afterEach, beforeEach } from "vitest";
 import type * as Exercise from "../exercises/01-download-files.ts";
 import { settle, useVirtualClock } from "./harness/clock.ts";
 import { diskFiles, diskFs, readDiskFile, writeDiskFile } from "./harness/disk.ts";
-import { expectThat, show, showError } from "./harness/feedback.ts";
+import { expectThat, plural, show, showError } from "./harness/feedback.ts";
 import { defineExercise } from "./harness/grader.ts";
 import { Gates, HttpResponse, http, useNetwork, type HeldRequest } from "./harness/network.ts";
 
@@ -31,7 +31,6 @@ const LOGO = new Uint8Array(realFs.readFileSync(new URL("logo.png", FIXTURES)));
 type Options = Exercise.DownloadOptions;
 const DIR = "/downloads";
 const text = (s: string) => new TextEncoder().encode(s);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 /** Every check has its own host, so a request left over from another check is never answered here. */
 const site = (checkId: string) => `http://${checkId}.test`;
 

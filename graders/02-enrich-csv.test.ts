@@ -9,7 +9,7 @@ import { afterAll, beforeAll } from "vitest";
 import type * as Exercise from "../exercises/02-enrich-csv.ts";
 import { harnessDelay, settle, useVirtualClock, type Outcome } from "./harness/clock.ts";
 import { diskExists, diskFs, readDiskFile, writeDiskFile } from "./harness/disk.ts";
-import { expectThat, isNotImplemented, show, showError } from "./harness/feedback.ts";
+import { describeOutcome, expectThat, isNotImplemented, plural, show, showError } from "./harness/feedback.ts";
 import { defineExercise } from "./harness/grader.ts";
 import { Gates, HttpResponse, http, server, useNetwork } from "./harness/network.ts";
 
@@ -38,7 +38,8 @@ function list(values: readonly unknown[]): string {
   return `[${values.map((v) => (typeof v === "string" ? JSON.stringify(v) : typeof v === "number" ? String(v) : show(v))).join(", ")}]`;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const describe = (o: Outcome<unknown>) =>
+  describeOutcome(o, { stuck: "is a worker or the producer waiting forever?", runaway: "a loop that never ends?" });
 
 // ---------------------------------------------------------------------------------------------------------
 // Watching promises without ever awaiting learner code (a promise that never settles must not hang a check)
@@ -450,21 +451,6 @@ async function runEnrich(input: string | undefined, options: Options = {}, files
   );
   await settle();
   return { outcome, atResolve, output: readOut(files.output) };
-}
-
-function describe(o: Outcome<unknown>): string {
-  switch (o.state) {
-    case "fulfilled":
-      return `resolved with ${show(o.value)} at ${o.at} ms`;
-    case "rejected":
-      return `rejected with ${showError(o.reason)} at ${o.at} ms`;
-    case "threw":
-      return `threw ${showError(o.error)} synchronously instead of returning a promise`;
-    case "pending":
-      return o.why === "stuck"
-        ? `never settled (stuck at ${o.at} ms of virtual time with no timer pending — is a worker or the producer waiting forever?)`
-        : `was still pending after ${o.at} ms of virtual time (${plural(o.timers, "timer")} still set — a loop that never ends?)`;
-  }
 }
 
 /** Fails unless the run resolved; returns the report. */

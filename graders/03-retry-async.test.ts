@@ -5,7 +5,7 @@
  */
 import type * as Exercise from "../exercises/03-retry-async.ts";
 import { harnessDelay, useVirtualClock, type Outcome } from "./harness/clock.ts";
-import { expectThat, show, showError } from "./harness/feedback.ts";
+import { describeOutcome, expectThat, plural, show, showError } from "./harness/feedback.ts";
 import { defineExercise } from "./harness/grader.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("03-retry-async");
@@ -40,22 +40,7 @@ async function retry(fn: (attempt: number) => Promise<unknown>, maxAttempts: num
   return clock.run(() => retryAsync(fn, maxAttempts, backoffMs));
 }
 
-function describe(o: Outcome<unknown>): string {
-  switch (o.state) {
-    case "fulfilled":
-      return `resolved with ${show(o.value)} at ${o.at} ms`;
-    case "rejected":
-      return `rejected with ${showError(o.reason)} at ${o.at} ms`;
-    case "threw":
-      return `threw ${showError(o.error)} synchronously instead of returning a promise`;
-    case "pending":
-      return o.why === "stuck"
-        ? `never settled (stuck at ${o.at} ms with no timer pending — is a promise never resolved?)`
-        : `was still pending after ${o.at} ms of virtual time (retrying forever?)`;
-  }
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const describe = (o: Outcome<unknown>) => describeOutcome(o, { stuck: "is a promise never resolved?", runaway: "retrying forever?" });
 
 check("first-success", "resolves with fn's value at once when the first attempt succeeds", 3, async () => {
   const s = scripted([{ value: "data" }]);

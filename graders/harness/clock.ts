@@ -9,7 +9,8 @@ import * as FakeTimers from "@sinonjs/fake-timers";
 
 type InstalledClock = FakeTimers.Clock;
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { addLeakProbe, count, listSome } from "./leaks.ts";
+import { plural } from "./feedback.ts";
+import { addLeakProbe, listSome } from "./leaks.ts";
 
 /** Captured before any clock is installed: the real event loop, used to let I/O settle. */
 const realSetImmediate = globalThis.setImmediate;
@@ -84,7 +85,7 @@ export class VirtualClock {
     const timers = this.timerList().filter((t) => !(typeof t.func === "function" && harnessCallbacks.has(t.func)));
     if (!timers.length) return undefined;
     const shown = timers.map((t) => (t.type === "Interval" ? `setInterval every ${t.interval} ms` : `setTimeout due in ${t.callAt - now} ms`));
-    return `${count(timers.length, "timer")} ${timers.length === 1 ? "was" : "were"} still pending (${listSome(shown)})`;
+    return `${plural(timers.length, "timer")} ${timers.length === 1 ? "was" : "were"} still pending (${listSome(shown)})`;
   }
 
   /** Clears every timer and sets virtual time back to 0. */

@@ -5,6 +5,7 @@
  * The reporter shows `message` as is; stack traces of the harness are never shown.
  */
 import { inspect } from "node:util";
+import type { Outcome } from "./clock.ts";
 import { displayPath } from "./paths.ts";
 
 /** Marker the exercise stubs throw; seeing it means "not started yet". */
@@ -53,6 +54,31 @@ export function showError(error: unknown): string {
     return `${error.name}${msg ? `("${msg.length > 160 ? msg.slice(0, 157) + "..." : msg}")` : ""}`;
   }
   return `a non-Error value ${inspect(error, { depth: 2, breakLength: Infinity })}`;
+}
+
+/** "1 request", "3 requests" */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * What a run driven in virtual time did, for an `observed:` line: "resolved with 42 at 300 ms",
+ * "rejected with RangeError(…) at 0 ms", "never settled (…)". `ask` is the question a pending run raises
+ * for this exercise: why nothing was left to fire (stuck), or why timers kept firing (runaway).
+ */
+export function describeOutcome(o: Outcome<unknown>, ask: { stuck: string; runaway: string }): string {
+  switch (o.state) {
+    case "fulfilled":
+      return `resolved with ${show(o.value)} at ${o.at} ms`;
+    case "rejected":
+      return `rejected with ${showError(o.reason)} at ${o.at} ms`;
+    case "threw":
+      return `threw ${showError(o.error)} synchronously instead of returning a promise`;
+    case "pending":
+      return o.why === "stuck"
+        ? `never settled (stuck at ${o.at} ms of virtual time with no timer pending — ${ask.stuck})`
+        : `was still pending after ${o.at} ms of virtual time (${plural(o.timers, "timer")} still set — ${ask.runaway})`;
+  }
 }
 
 export function isNotImplemented(error: unknown): boolean {

@@ -32,11 +32,6 @@ export function leakMessage(fn: string, found: readonly string[]): string {
   );
 }
 
-/** "3 requests", "1 timer" */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
 /** The first few items, then "…and N more". */
 export function listSome(items: readonly string[], max = 3): string {
   const shown = items.slice(0, max).join(", ");

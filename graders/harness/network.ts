@@ -11,7 +11,8 @@ import { http, HttpResponse, type HttpHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { settle } from "./clock.ts";
-import { addLeakProbe, count, listSome } from "./leaks.ts";
+import { plural } from "./feedback.ts";
+import { addLeakProbe, listSome } from "./leaks.ts";
 
 export { http, HttpResponse };
 
@@ -41,7 +42,7 @@ const requestEnded = ({ requestId }: { requestId: string }): void => void inFlig
 export function describeInFlight(): string | undefined {
   const open = [...inFlight.values()].filter((r) => !r.signal?.aborted).map((r) => `${r.method} ${r.url}`);
   if (!open.length) return undefined;
-  return `${count(open.length, "request")} ${open.length === 1 ? "was" : "were"} still in flight (${listSome(open)})`;
+  return `${plural(open.length, "request")} ${open.length === 1 ? "was" : "were"} still in flight (${listSome(open)})`;
 }
 
 /**

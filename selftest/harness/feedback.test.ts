@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { CheckFailure, NOT_IMPLEMENTED, expectThat, formatExpectation, isNotImplemented, show, showError } from "../../graders/harness/feedback.ts";
+import { CheckFailure, NOT_IMPLEMENTED, describeOutcome, expectThat, formatExpectation, isNotImplemented, plural, show, showError } from "../../graders/harness/feedback.ts";
 
 test("a failure says what was observed, what was expected, and a hint", () => {
   expect(formatExpectation({ observed: "waited [100, 100] ms", expected: "[100, 200]", hint: "each wait doubles" })).toBe(
@@ -20,4 +20,21 @@ test("the stub marker is recognised", () => {
   expect(isNotImplemented(new Error(`${NOT_IMPLEMENTED}: retryAsync`))).toBe(true);
   expect(isNotImplemented(new Error("other"))).toBe(false);
   expect(isNotImplemented("Not implemented yet")).toBe(false);
+});
+
+test("plural", () => {
+  expect([plural(1, "timer"), plural(0, "timer"), plural(3, "request")]).toEqual(["1 timer", "0 timers", "3 requests"]);
+});
+
+test("describeOutcome says what a run did, and asks the exercise's question when it never settled", () => {
+  const ask = { stuck: "is a worker waiting forever?", runaway: "a loop that never ends?" };
+  expect(describeOutcome({ state: "fulfilled", value: { read: 3 }, at: 300 }, ask)).toBe("resolved with { read: 3 } at 300 ms");
+  expect(describeOutcome({ state: "rejected", reason: new RangeError("bad"), at: 0 }, ask)).toBe('rejected with RangeError("bad") at 0 ms');
+  expect(describeOutcome({ state: "threw", error: new TypeError("x"), at: 0 }, ask)).toBe('threw TypeError("x") synchronously instead of returning a promise');
+  expect(describeOutcome({ state: "pending", why: "stuck", at: 100, timers: 0 }, ask)).toBe(
+    "never settled (stuck at 100 ms of virtual time with no timer pending — is a worker waiting forever?)",
+  );
+  expect(describeOutcome({ state: "pending", why: "runaway", at: 600_000, timers: 1 }, ask)).toBe(
+    "was still pending after 600000 ms of virtual time (1 timer still set — a loop that never ends?)",
+  );
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { addLeakProbe, count, findLeaks, leakMessage, listSome } from "../../graders/harness/leaks.ts";
+import { addLeakProbe, findLeaks, leakMessage, listSome } from "../../graders/harness/leaks.ts";
 
 test("findLeaks asks every registered probe and keeps what they found", () => {
   const before = findLeaks().length;
@@ -21,8 +21,7 @@ test("the leak line names the function, what was running, and what to do", () =>
   );
 });
 
-test("count and listSome", () => {
-  expect([count(1, "timer"), count(0, "timer"), count(3, "request")]).toEqual(["1 timer", "0 timers", "3 requests"]);
+test("listSome", () => {
   expect(listSome(["a", "b"])).toBe("a, b");
   expect(listSome(["a", "b", "c", "d", "e"])).toBe("a, b, c, …and 2 more");
 });
