@@ -47,11 +47,6 @@ export function closeWarmPool(): void {
   dropSpare();
 }
 
-/** Whether a spare process is booted and waiting (for tests). */
-export function hasSpare(): boolean {
-  return spare !== undefined && spare.child.exitCode === null && !spare.child.killed;
-}
-
 class WarmForksPoolWorker extends ForksPoolWorker implements PoolWorker {
   override readonly name = "warm-forks";
   private readonly key: string;
