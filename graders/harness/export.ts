@@ -2,8 +2,9 @@
  * npm run export -- <dir> [--force] [--gradescope]
  *
  * Writes the learner-facing repository an instructor publishes as the assignment template: the stubs,
- * the graders and their harness, the fixtures the graders read, the workflow, package.json without the
- * maintainers' scripts, the lock file, the configs and the README (without its maintainers' section).
+ * the graders and their harness, the fixtures the graders read, the workflow, package.json and its lock
+ * file without the maintainers' scripts and packages (Stryker: about half of the packages `npm ci` would
+ * install), the configs and the README (without its maintainers' section).
  * Never solutions/, selftest/, .ci/ or the known submissions.
  *
  * --gradescope also puts Gradescope's setup.sh and run_autograder at the root: zip the folder's contents
@@ -40,15 +41,67 @@ export interface ExportOptions {
   gradescope?: boolean;
 }
 
-/** The learner's package.json: the same dependencies (the lock file stays valid), no maintainer scripts. */
+/** Packages only maintainers use (npm run mutation): not in the template's package.json nor its lock file. */
+export const MAINTAINER_PACKAGES = ["@stryker-mutator/core", "@stryker-mutator/vitest-runner"];
+
+type Dependencies = Record<string, string>;
+interface Manifest {
+  scripts?: Record<string, string>;
+  dependencies?: Dependencies;
+  devDependencies?: Dependencies;
+  optionalDependencies?: Dependencies;
+  peerDependencies?: Dependencies;
+}
+
+function withoutMaintainerPackages(pkg: Manifest): void {
+  for (const field of ["dependencies", "devDependencies"] as const) for (const name of MAINTAINER_PACKAGES) delete pkg[field]?.[name];
+}
+
+/** The learner's package.json: no maintainer scripts, no maintainer packages. */
 export function learnerPackageJson(text: string): string {
-  const pkg = JSON.parse(text) as { scripts?: Record<string, string> };
+  const pkg = JSON.parse(text) as Manifest;
   if (pkg.scripts) {
     pkg.scripts = Object.fromEntries(
       Object.entries(pkg.scripts).filter(([name, command]) => !MAINTAINER_SCRIPTS.has(name) && !MAINTAINER_PATHS.some((p) => command.includes(p))),
     );
   }
+  withoutMaintainerPackages(pkg);
   return JSON.stringify(pkg, null, 2) + "\n";
+}
+
+/**
+ * The learner's package-lock.json (lockfile v2/v3): without the maintainer packages and every package only
+ * they need. What stays is what the remaining dependencies reach, each dependency found the way Node finds
+ * it (the nearest node_modules up the tree), so `npm ci` installs exactly what the course installs minus
+ * Stryker. Entries are only removed, never changed: versions and integrity hashes stay the course's.
+ */
+export function learnerLock(text: string): string {
+  const lock = JSON.parse(text) as { lockfileVersion?: number; packages?: Record<string, Manifest> };
+  const packages = lock.packages;
+  if (!packages?.[""]) throw new Error("package-lock.json has no \"packages\" (lockfile version 2 or later is needed)");
+  withoutMaintainerPackages(packages[""]);
+  const lookup = (from: string, name: string): string | undefined => {
+    for (let dir = from; ; ) {
+      const key = dir ? `${dir}/node_modules/${name}` : `node_modules/${name}`;
+      if (packages[key]) return key;
+      if (!dir) return undefined;
+      const up = dir.lastIndexOf("/node_modules/");
+      dir = up === -1 ? "" : dir.slice(0, up);
+    }
+  };
+  const needs = (p: Manifest) => Object.keys({ ...p.dependencies, ...p.devDependencies, ...p.optionalDependencies, ...p.peerDependencies });
+  const keep = new Set([""]);
+  const queue: [string, string][] = needs(packages[""]).map((name) => ["", name]);
+  for (let next = queue.pop(); next; next = queue.pop()) {
+    const key = lookup(...next);
+    if (!key || keep.has(key)) continue;
+    keep.add(key);
+    const entry = packages[key]!;
+    // Only the root's devDependencies are installed: a package's own are not.
+    queue.push(...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies }).map((name): [string, string] => [key, name]));
+  }
+  lock.packages = Object.fromEntries(Object.entries(packages).filter(([key]) => keep.has(key)));
+  return JSON.stringify(lock, null, 2) + "\n";
 }
 
 /** tsconfig.json without the folders the template does not have. */
@@ -83,7 +136,7 @@ export function templateFiles(root = REPO_ROOT): string[] {
     walk(`fixtures/${id}`, (rel) => rel.split(path.sep).some((part) => KNOWN_SUBMISSIONS.has(part)) || isKnownSubmission(path.join(root, rel)));
   }
   walk("graders/harness", (rel) => MAINTAINER_MODULES.has(path.basename(rel)) && path.dirname(rel) === path.join("graders", "harness"));
-  for (const file of ["vitest.config.ts", "package-lock.json", ".github/workflows/classroom.yml"]) walk(file);
+  for (const file of ["vitest.config.ts", ".github/workflows/classroom.yml"]) walk(file);
   return files;
 }
 
@@ -106,6 +159,7 @@ export function exportTemplate(dir: string, options: ExportOptions = {}, root = 
   }
   const read = (file: string) => readFileSync(path.join(root, file), "utf8");
   write("package.json", learnerPackageJson(read("package.json")));
+  if (existsSync(path.join(root, "package-lock.json"))) write("package-lock.json", learnerLock(read("package-lock.json")));
   write("tsconfig.json", learnerTsconfig(read("tsconfig.json"), (d) => existsSync(path.join(out, d))));
   write(".gitignore", learnerGitignore(existsSync(path.join(root, ".gitignore")) ? read(".gitignore") : ""));
   if (existsSync(path.join(root, "README.md"))) write("README.md", learnerReadme(read("README.md")));

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { EXERCISES } from "../../graders/harness/exercises.ts";
-import { exportTemplate, learnerGitignore, learnerPackageJson, learnerReadme, learnerTsconfig, main } from "../../graders/harness/export.ts";
+import { exportTemplate, learnerGitignore, learnerLock, learnerPackageJson, learnerReadme, learnerTsconfig, main } from "../../graders/harness/export.ts";
 import { REPO_ROOT } from "../../graders/harness/paths.ts";
 import type { GradeReport } from "../../graders/harness/report.ts";
 
@@ -35,14 +35,38 @@ function listFiles(dir: string, rel = ""): string[] {
 }
 
 describe("learner files", () => {
-  test("package.json loses the maintainers' scripts and keeps its dependencies (the lock file stays valid)", () => {
+  test("package.json loses the maintainers' scripts and packages (Stryker), and keeps the other dependencies", () => {
     const pkg = {
       scripts: { test: "tsx graders/harness/cli.ts", hint: "tsx graders/harness/hint.ts", selftest: "vitest", workflow: "x", export: "x", mutation: "x", bench: "x", lint: "node selftest/lint.ts" },
-      devDependencies: { vitest: "~4.1" },
+      devDependencies: { vitest: "~4.1", "@stryker-mutator/core": "9.6.1", "@stryker-mutator/vitest-runner": "9.6.1", msw: "^2.15.0" },
     };
     const out = JSON.parse(learnerPackageJson(JSON.stringify(pkg))) as typeof pkg;
     expect(Object.keys(out.scripts)).toEqual(["test", "hint"]);
-    expect(out.devDependencies).toEqual(pkg.devDependencies);
+    expect(out.devDependencies).toEqual({ vitest: "~4.1", msw: "^2.15.0" });
+  });
+
+  test("the lock file loses the maintainer packages and what only they need, found as Node finds it", () => {
+    const lock = {
+      name: "course",
+      lockfileVersion: 3,
+      packages: {
+        "": { devDependencies: { a: "^1", "@stryker-mutator/core": "9.6.1" } },
+        "node_modules/a": { version: "1.0.0", dependencies: { b: "^1", c: "^2" }, devDependencies: { "dev-only": "1" } },
+        "node_modules/b": { version: "1.0.0" }, // hoisted: a finds it at the top
+        "node_modules/a/node_modules/c": { version: "2.0.0", optionalDependencies: { e: "^1" } }, // nested under a
+        "node_modules/c": { version: "1.0.0" }, // only Stryker uses c@1
+        "node_modules/e": { version: "1.0.0", optional: true },
+        "node_modules/dev-only": { version: "1.0.0" }, // a package's own devDependencies are never installed
+        "node_modules/@stryker-mutator/core": { version: "9.6.1", dependencies: { b: "^1", c: "^1", d: "^1" } },
+        "node_modules/d": { version: "1.0.0" },
+      },
+    };
+    const out = JSON.parse(learnerLock(JSON.stringify(lock))) as typeof lock;
+    expect(Object.keys(out.packages)).toEqual(["", "node_modules/a", "node_modules/b", "node_modules/a/node_modules/c", "node_modules/e"]);
+    expect(out.packages[""]).toEqual({ devDependencies: { a: "^1" } });
+    expect(out.packages["node_modules/a/node_modules/c"]).toEqual(lock.packages["node_modules/a/node_modules/c"]);
+    expect(out).toMatchObject({ name: "course", lockfileVersion: 3 });
+    expect(() => learnerLock(JSON.stringify({ lockfileVersion: 1, dependencies: {} }))).toThrow(/lockfile version 2/);
   });
 
   test("tsconfig keeps only the folders the template has; .gitignore ignores hint levels; README loses its maintainers' part", () => {
@@ -73,8 +97,21 @@ describe("npm run export", () => {
     }
     for (const f of ["graders/harness/cli.ts", "graders/harness/engine.ts", "graders/harness/hint.ts", "graders/harness/try/main.ts", "fixtures/03-retry-async/hints.md"]) expect(files).toContain(f);
     for (const f of [".github/workflows/classroom.yml", "package.json", "package-lock.json", "tsconfig.json", "vitest.config.ts", ".gitignore", "README.md"]) expect(files).toContain(f);
-    expect(readFileSync(path.join(dir, "package-lock.json"), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8"));
     expect(readFileSync(path.join(dir, ".github/workflows/classroom.yml"), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, ".github/workflows/classroom.yml"), "utf8"));
+  });
+
+  test("its lock file installs what learners need and no Stryker: npm finds it consistent with package.json", () => {
+    const lock = JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+    const course = JSON.parse(readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+    expect(Object.keys(lock.packages).filter((k) => k.includes("stryker"))).toEqual([]);
+    for (const [key, entry] of Object.entries(lock.packages)) if (key) expect(entry, key).toEqual(course.packages[key]);
+    for (const name of ["node_modules/vitest", "node_modules/msw", "node_modules/memfs", "node_modules/@sinonjs/fake-timers", "node_modules/tsx", "node_modules/typescript"]) {
+      expect(lock.packages, name).toHaveProperty([name]);
+    }
+    expect(Object.keys(lock.packages).length).toBeLessThan(Object.keys(course.packages).length);
+    // `npm ls` reads only the lock here (offline): exit 0 means every dependency of every package is in it.
+    const ls = run("npm", ["ls", "--package-lock-only", "--all"], dir);
+    expect(ls.code, ls.out).toBe(0);
   });
 
   test("holds no solutions, self-test, CI, known submissions or maintainer tools", () => {
