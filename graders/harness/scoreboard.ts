@@ -46,10 +46,12 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     const title = EXERCISES.find((e) => e.id === ex.id)?.title ?? "";
     const score = `${ex.score}/${ex.maxScore}`.padStart(6);
     const head = `${ex.id.padEnd(width)}  ${title.padEnd(38)} ${score}`;
-    const leaking = ex.tests.filter((t) => t.leak).length;
-    const leakNote = leaking ? `   ${yellow(`⚠ ${leaking === 1 ? "1 check reports" : `${leaking} checks report`} a leak`)}` : "";
+    const leaking = ex.tests.filter((t) => t.leak);
+    const leakNote = leaking.length ? `   ${yellow(`⚠ ${leaking.length === 1 ? "1 check reports" : `${leaking.length} checks report`} a leak`)}` : "";
+    /** Watch mode: the first leak in full under the exercise's line (npm test lists them all). */
+    const firstLeak = () => (options.compact && leaking[0] ? [dim(indent(`${leaking[0].name}:\n${leaking[0].leak}`, "      "))] : []);
     if (ex.status === "passed") {
-      lines.push(`${green("✓")} ${head}  ${green("complete")}${options.compact ? leakNote : ""}`);
+      lines.push(`${green("✓")} ${head}  ${green("complete")}${options.compact ? leakNote : ""}`, ...firstLeak());
       for (const t of ex.tests) {
         const pts = `${t.points}/${t.maxPoints}`.padStart(5);
         if (t.leak && !options.compact) lines.push(`      ${yellow("⚠")} ${pts}  ${t.name}`, dim(indent(t.leak, "               ")));
@@ -63,7 +65,7 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     }
     if (options.compact) {
       const passed = ex.tests.filter((t) => t.status === "passed").length;
-      lines.push(`${ex.status === "error" ? red("✗") : yellow("◐")} ${head}  ${dim(`${passed}/${ex.tests.length} checks`)}${leakNote}`);
+      lines.push(`${ex.status === "error" ? red("✗") : yellow("◐")} ${head}  ${dim(`${passed}/${ex.tests.length} checks`)}${leakNote}`, ...firstLeak());
       continue;
     }
     if (ex.status === "error") {

@@ -56,6 +56,6 @@ test("a leak shows under its check, even in a complete exercise; watch mode coun
   };
   const text = renderScoreboard(leaky);
   expect(text).toMatch(/03-retry-async .*30\/30 +complete\n +⚠ +30\/30 +backoff\n +⚠ leak: when retryAsync\(\) resolved/);
-  expect(renderScoreboard(leaky, { compact: true })).toMatch(/30\/30 +complete +⚠ 1 check reports a leak/);
+  expect(renderScoreboard(leaky, { compact: true })).toMatch(/30\/30 +complete +⚠ 1 check reports a leak\n +backoff:\n +⚠ leak: when retryAsync\(\) resolved/);
   expect(renderScoreboard(report)).not.toContain("leak");
 });
