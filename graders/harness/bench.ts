@@ -623,7 +623,7 @@ export function renderReport(r: BenchResult): string {
     out.push(
       "## Experiments (variants of the vitest options; the harness itself is unchanged)",
       "",
-      `Each variant runs in this process (no child process, no integrity check) with the engine's projects (\`projectFor\`) and one vitest option changed. "one grade": solutions/, variants interleaved; "batch": ${EXPERIMENT_BATCH} copies of solutions/ in one run (a project each, as gradeBatch); "watch": vitest in watch mode as watch.ts runs it, each sample one save (invalidate + rerun of that exercise's grader), saves alternating the stub and the solution so a stale module would grade wrong. "Grades right": every run gave the expected scores. CPU time (this process, its worker threads and its exited worker processes) is the fairer comparison when the load changes during the run; watch-mode workers stay alive, so their CPU is not measured.`,
+      `Each variant runs in this process (no child process, no integrity check) with the engine's projects (\`projectFor\`) and one vitest option changed. "one grade": solutions/, variants interleaved; "batch": ${EXPERIMENT_BATCH} copies of solutions/ in one run (a project each, as gradeBatch); "watch": vitest in watch mode as watch.ts runs it, each sample one save after a 1 s pause (invalidate + rerun of that exercise's grader), saves alternating the stub and the solution so a stale module would grade wrong. "Grades right": every run gave the expected scores. CPU time (this process, its worker threads and its exited worker processes) is the fairer comparison when the load changes during the run; watch-mode workers stay alive, so their CPU is not measured.`,
       "",
       experimentsTable(r),
       "",
@@ -978,7 +978,7 @@ async function variantWatch(reruns: number, overrides: Overrides): Promise<{ ms:
       const stub = Math.floor(i / EXERCISES.length) % 2 === 0;
       const file = path.join(target, `${e.id}.ts`);
       // A learner types between saves: the pause lets a variant prepare for the next save (warm spare).
-      await new Promise((resolve) => setTimeout(resolve, WATCH_PAUSE_MS));
+      await new Promise((resolve) => setTimeout(resolve, WATCH_QUIET_MS));
       writeFileSync(file, readFileSync(path.join(REPO_ROOT, stub ? "exercises" : "solutions", `${e.id}.ts`), "utf8") + `\n// save ${i}\n`);
       const t0 = performance.now();
       vitest.invalidateFile(file);
@@ -996,11 +996,8 @@ async function variantWatch(reruns: number, overrides: Overrides): Promise<{ ms:
   return { ms, right };
 }
 
-/** Quiet time before each save of the watch-mode session (watch.ts): a learner edits between saves. */
+/** Quiet time before each save, in watch.ts's session and the in-process watch variants: a learner edits between saves. */
 const WATCH_QUIET_MS = 1_000;
-
-/** Idle time before each save of the in-process watch variants. */
-const WATCH_PAUSE_MS = 400;
 
 interface Variant {
   name: string;

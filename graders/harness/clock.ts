@@ -9,8 +9,8 @@ import * as FakeTimers from "@sinonjs/fake-timers";
 
 type InstalledClock = FakeTimers.Clock;
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { plural } from "./feedback.ts";
-import { addLeakProbe, listSome } from "./leaks.ts";
+import { listSome, plural } from "./feedback.ts";
+import { addLeakProbe } from "./leaks.ts";
 
 /** Captured before any clock is installed: the real event loop, used to let I/O settle. */
 const realSetImmediate = globalThis.setImmediate;
@@ -100,6 +100,14 @@ export class VirtualClock {
 
   pendingTimers(): number {
     return this.installed.countTimers();
+  }
+
+  /**
+   * Fires, at once, every timer due within `ms` of virtual time (fake-timers' tick: no I/O settles between
+   * them). For a grader that must fire short polls but never a far-off timer such as a request timeout.
+   */
+  tick(ms: number): void {
+    this.installed.tick(ms);
   }
 
   /** Fires timers due within `ms` of virtual time, letting I/O settle between them. */

@@ -89,16 +89,16 @@ export function learnerLock(text: string): string {
       dir = up === -1 ? "" : dir.slice(0, up);
     }
   };
-  const needs = (p: Manifest) => Object.keys({ ...p.dependencies, ...p.devDependencies, ...p.optionalDependencies, ...p.peerDependencies });
+  // What a package needs installed; devDependencies count only for the root (a package's own are never installed).
+  const needs = (key: string, p: Manifest): [string, string][] =>
+    Object.keys({ ...p.dependencies, ...(key === "" ? p.devDependencies : {}), ...p.optionalDependencies, ...p.peerDependencies }).map((name) => [key, name]);
   const keep = new Set([""]);
-  const queue: [string, string][] = needs(packages[""]).map((name) => ["", name]);
+  const queue = needs("", packages[""]);
   for (let next = queue.pop(); next; next = queue.pop()) {
     const key = lookup(...next);
     if (!key || keep.has(key)) continue;
     keep.add(key);
-    const entry = packages[key]!;
-    // Only the root's devDependencies are installed: a package's own are not.
-    queue.push(...Object.keys({ ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies }).map((name): [string, string] => [key, name]));
+    queue.push(...needs(key, packages[key]!));
   }
   lock.packages = Object.fromEntries(Object.entries(packages).filter(([key]) => keep.has(key)));
   return JSON.stringify(lock, null, 2) + "\n";

@@ -61,6 +61,12 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** The first few items, then "…and N more". */
+export function listSome(items: readonly string[], max = 3): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown}, …and ${items.length - max} more` : shown;
+}
+
 /**
  * What a run driven in virtual time did, for an `observed:` line: "resolved with 42 at 300 ms",
  * "rejected with RangeError(…) at 0 ms", "never settled (…)". `ask` is the question a pending run raises

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { listSome } from "./feedback.ts";
 import { REPO_ROOT } from "./paths.ts";
 
 export const MANIFEST = "graders/manifest.json";
@@ -57,6 +58,5 @@ export function modifiedFiles(root = REPO_ROOT): string[] {
 
 export function integrityNotice(modified: readonly string[]): string | undefined {
   if (!modified.length) return undefined;
-  const shown = modified.slice(0, 5).join(", ") + (modified.length > 5 ? ` and ${modified.length - 5} more` : "");
-  return `modified tests: ${shown} differ from the course's graders — this score may not be trustworthy`;
+  return `modified tests: ${listSome(modified, 5)} differ from the course's graders — this score may not be trustworthy`;
 }

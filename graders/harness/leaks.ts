@@ -31,9 +31,3 @@ export function leakMessage(fn: string, found: readonly string[]): string {
     "Resolve only after everything you started has finished: await every request, and clear timers you no longer need (clearTimeout)."
   );
 }
-
-/** The first few items, then "…and N more". */
-export function listSome(items: readonly string[], max = 3): string {
-  const shown = items.slice(0, max).join(", ");
-  return items.length > max ? `${shown}, …and ${items.length - max} more` : shown;
-}

@@ -11,8 +11,8 @@ import { http, HttpResponse, type HttpHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { settle } from "./clock.ts";
-import { plural } from "./feedback.ts";
-import { addLeakProbe, listSome } from "./leaks.ts";
+import { listSome, plural } from "./feedback.ts";
+import { addLeakProbe } from "./leaks.ts";
 
 export { http, HttpResponse };
 
@@ -28,14 +28,13 @@ export const server = setupServer(catchAll);
 
 /** "METHOD url" of every request MSW saw, answered or not: reported by `useNetwork().requests`. */
 const requests: string[] = [];
-
-const recordRequest = ({ request }: { request: Request }): void => {
-  requests.push(`${request.method} ${request.url}`);
-};
-
 /** Requests whose handler has not answered yet (MSW's "request:start" without "request:end"), by request id. */
 const inFlight = new Map<string, Request>();
-const requestStarted = ({ request, requestId }: { request: Request; requestId: string }): void => void inFlight.set(requestId, request);
+
+const requestStarted = ({ request, requestId }: { request: Request; requestId: string }): void => {
+  requests.push(`${request.method} ${request.url}`);
+  inFlight.set(requestId, request);
+};
 const requestEnded = ({ requestId }: { requestId: string }): void => void inFlight.delete(requestId);
 
 /** "2 requests were still in flight (GET http://…/c.txt, …)": requests the learner's code aborted do not count. */
@@ -79,7 +78,6 @@ export function useNetwork(options: NetworkOptions = {}): MockNetwork {
   let removeProbe: () => void = () => {};
   beforeAll(() => {
     server.listen({ onUnhandledRequest: "error" });
-    server.events.on("request:start", recordRequest);
     server.events.on("request:start", requestStarted);
     server.events.on("request:end", requestEnded);
     server.events.on("unhandledException", requestEnded);
@@ -94,7 +92,6 @@ export function useNetwork(options: NetworkOptions = {}): MockNetwork {
   afterEach(() => server.resetHandlers());
   afterAll(() => {
     removeProbe();
-    server.events.removeListener("request:start", recordRequest);
     server.events.removeListener("request:start", requestStarted);
     server.events.removeListener("request:end", requestEnded);
     server.events.removeListener("unhandledException", requestEnded);

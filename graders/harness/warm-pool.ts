@@ -36,7 +36,7 @@ function forkWorker(entrypoint: string, execArgv: readonly string[], env: Partia
 }
 
 /** Kills the spare (when vitest closes, or before replacing it). */
-export function dropSpare(): void {
+function dropSpare(): void {
   spare?.child.kill();
   spare = undefined;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { CheckFailure, NOT_IMPLEMENTED, describeOutcome, expectThat, formatExpectation, isNotImplemented, plural, show, showError } from "../../graders/harness/feedback.ts";
+import { CheckFailure, NOT_IMPLEMENTED, describeOutcome, expectThat, formatExpectation, isNotImplemented, listSome, plural, show, showError } from "../../graders/harness/feedback.ts";
 
 test("a failure says what was observed, what was expected, and a hint", () => {
   expect(formatExpectation({ observed: "waited [100, 100] ms", expected: "[100, 200]", hint: "each wait doubles" })).toBe(
@@ -37,4 +37,9 @@ test("describeOutcome says what a run did, and asks the exercise's question when
   expect(describeOutcome({ state: "pending", why: "runaway", at: 600_000, timers: 1 }, ask)).toBe(
     "was still pending after 600000 ms of virtual time (1 timer still set — a loop that never ends?)",
   );
+});
+
+test("listSome", () => {
+  expect(listSome(["a", "b"])).toBe("a, b");
+  expect(listSome(["a", "b", "c", "d", "e"])).toBe("a, b, c, …and 2 more");
 });
