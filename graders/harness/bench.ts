@@ -29,6 +29,7 @@ import type { Reporter, TestModule } from "vitest/node";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 import type { GradeReport } from "./report.ts";
+import { exitAfterFlush, isEntryModule } from "./entry.ts";
 
 const BENCH_FILE = fileURLToPath(import.meta.url);
 const LAUNCHER = path.join(REPO_ROOT, "graders", "harness", "launch.mjs");
@@ -1335,8 +1336,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === BENCH_FILE) {
-  const code = await main(process.argv.slice(2));
+if (isEntryModule(import.meta.url)) {
   // Exit explicitly: vitest may leave handles open.
-  process.exit(code);
+  await exitAfterFlush(await main(process.argv.slice(2)));
 }

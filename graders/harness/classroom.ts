@@ -16,6 +16,7 @@ import { gradeRuns } from "./engine.ts";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 import type { GradeReport } from "./report.ts";
+import { exitAfterFlush, isEntryModule } from "./entry.ts";
 
 export const WORKFLOW_FILE = path.join(REPO_ROOT, ".github", "workflows", "classroom.yml");
 
@@ -214,6 +215,6 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  process.exit(await main(process.argv.slice(2)));
+if (isEntryModule(import.meta.url)) {
+  await exitAfterFlush(await main(process.argv.slice(2)));
 }

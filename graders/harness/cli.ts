@@ -23,6 +23,7 @@ import { FORMATS, formatReport, isFormat, type Format } from "./formats.ts";
 import { DEFAULT_TARGET } from "./paths.ts";
 import type { GradeReport } from "./report.ts";
 import { progressBar, renderScoreboard } from "./scoreboard.ts";
+import { exitAfterFlush, isEntryModule } from "./entry.ts";
 
 const USAGE = `usage: npm test [-- <exercise>...]
        npm run grade -- [--target <dir>] [--json <file>] [--verbose] [<exercise>...]
@@ -210,8 +211,6 @@ async function batch(dir: string, out: string, shardSpec?: string): Promise<numb
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const code = await main(process.argv.slice(2));
-  // Exit explicitly: a learner's leftover timer or socket must not keep the grade from finishing.
-  process.exit(code);
+if (isEntryModule(import.meta.url)) {
+  await exitAfterFlush(await main(process.argv.slice(2)));
 }

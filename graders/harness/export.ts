@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { MANIFEST, computeManifest } from "./integrity.ts";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { exitAfterFlush, isEntryModule } from "./entry.ts";
 
 /** package.json scripts only maintainers use. */
 export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mutation", "bench", "manifest"]);
@@ -198,6 +199,6 @@ export function main(argv: string[]): number {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  process.exit(main(process.argv.slice(2)));
+if (isEntryModule(import.meta.url)) {
+  await exitAfterFlush(main(process.argv.slice(2)));
 }

@@ -11,6 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { EXERCISES, findExercise, type ExerciseInfo } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { exitAfterFlush, isEntryModule } from "./entry.ts";
 
 export interface Hint {
   level: number;
@@ -137,8 +138,8 @@ export function main(argv: string[], options: HintOptions = {}): { text: string;
   return nextHint(positionals[0], options);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+if (isEntryModule(import.meta.url)) {
   const { text, code } = main(process.argv.slice(2));
   (code === 0 ? console.log : console.error)(text);
-  process.exitCode = code;
+  await exitAfterFlush(code);
 }

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { findExercise } from "../exercises.ts";
 import { DEFAULT_TARGET } from "../paths.ts";
 import { runTry } from "./run.ts";
+import { exitAfterFlush, isEntryModule } from "../entry.ts";
 
 const USAGE = "usage: npm run try -- <exercise> [--target <dir>] [--fast]   (exercise: 01, 02 or 03)";
 
@@ -37,8 +38,6 @@ export async function main(argv: string[]): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  const code = await main(process.argv.slice(2));
-  // Exit explicitly: a learner's leftover timer or socket must not keep the run open.
-  process.exit(code);
+if (isEntryModule(import.meta.url)) {
+  await exitAfterFlush(await main(process.argv.slice(2)));
 }
