@@ -12,6 +12,7 @@ import { diskExists, diskFs, readDiskFile, writeDiskFile } from "./harness/disk.
 import { describeOutcome, expectThat, isNotImplemented, plural, show, showError } from "./harness/feedback.ts";
 import { defineExercise } from "./harness/grader.ts";
 import { Gates, HttpResponse, http, server, useNetwork } from "./harness/network.ts";
+import { lf } from "./harness/text.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("02-enrich-csv");
 const clock = useVirtualClock();
@@ -31,7 +32,7 @@ afterAll(() => void server.events.removeListener("response:mocked", drainCopy));
 
 /** The real file system (`node:fs` imports in this file go to the in-memory disk). */
 const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
-const fixture = (name: string) => realFs.readFileSync(new URL(`../fixtures/02-enrich-csv/${name}`, import.meta.url), "utf8");
+const fixture = (name: string) => lf(realFs.readFileSync(new URL(`../fixtures/02-enrich-csv/${name}`, import.meta.url), "utf8"));
 
 /** A one-line list: [3, 3, 2] or ["a&b", "café"] (strings quoted, \r and \n escaped). */
 function list(values: readonly unknown[]): string {

@@ -16,6 +16,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { EXERCISES } from "../graders/harness/exercises.ts";
 import { REPO_ROOT } from "../graders/harness/paths.ts";
+import { lf } from "../graders/harness/text.ts";
 
 export interface KnownSubmission {
   exercise: string;
@@ -46,7 +47,7 @@ export function knownSubmissions(root = REPO_ROOT, kind: KnownSubmission["kind"]
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir).filter((n) => n.endsWith(".ts")).sort()) {
       const file = path.join(dir, name);
-      const lines = readFileSync(file, "utf8").split("\n");
+      const lines = lf(readFileSync(file, "utf8")).split("\n");
       const [first = "", second = ""] = lines;
       const fails = parseVerdict(first);
       if (!fails) throw new Error(`${path.relative(root, file)}: line 1 must be "// expect: full marks", "// expect: fails all" or "// expect: fails <check ids>"`);

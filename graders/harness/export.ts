@@ -17,6 +17,7 @@ import { MANIFEST, computeManifest } from "./integrity.ts";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { exitAfterFlush, isEntryModule } from "./entry.ts";
+import { lf } from "./text.ts";
 
 /** package.json scripts only maintainers use. */
 export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mutation", "bench", "manifest"]);
@@ -113,7 +114,7 @@ export function learnerTsconfig(text: string, exists: (dir: string) => boolean):
 }
 
 export function learnerGitignore(text: string): string {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const lines = lf(text).split("\n").filter((l) => l.trim() !== "");
   for (const line of IGNORED) if (!lines.includes(line)) lines.push(line);
   return lines.join("\n") + "\n";
 }

@@ -12,6 +12,8 @@ import { parseArgs } from "node:util";
 import { EXERCISES, findExercise, type ExerciseInfo } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { exitAfterFlush, isEntryModule } from "./entry.ts";
+import { forTerminal } from "./terminal.ts";
+import { lf } from "./text.ts";
 
 export interface Hint {
   level: number;
@@ -97,7 +99,7 @@ export function nextHint(name: string, options: HintOptions = {}): { text: strin
   if (!info) return { text: `unknown exercise "${name}": use a number (03), a name (retry-async) or an id (03-retry-async)`, code: 2 };
   const file = hintsFile(info.id, options.root);
   if (!existsSync(file)) return { text: `There are no hints for ${info.id} yet. The instructions at the top of exercises/${info.id}.ts are the place to start.`, code: 1 };
-  const hints = parseHints(readFileSync(file, "utf8"));
+  const hints = parseHints(lf(readFileSync(file, "utf8")));
   if (hints.length === 0) return { text: `There are no hints for ${info.id} yet.`, code: 1 };
   const levels = readLevels(options.stateFile);
   const level = Math.min((levels[info.id] ?? 0) + 1, hints.length);
@@ -140,6 +142,6 @@ export function main(argv: string[], options: HintOptions = {}): { text: string;
 
 if (isEntryModule(import.meta.url)) {
   const { text, code } = main(process.argv.slice(2));
-  (code === 0 ? console.log : console.error)(text);
+  (code === 0 ? console.log : console.error)(forTerminal(text));
   await exitAfterFlush(code);
 }

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { listSome } from "./feedback.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { lf } from "./text.ts";
 
 export const MANIFEST = "graders/manifest.json";
 
@@ -34,7 +35,7 @@ export function gradingFiles(root = REPO_ROOT): string[] {
 
 function digest(file: string): string {
   // Line endings are normalised so a checkout with CRLF is not flagged.
-  return createHash("sha256").update(readFileSync(file, "utf8").replace(/\r\n/g, "\n")).digest("hex");
+  return createHash("sha256").update(lf(readFileSync(file, "utf8"))).digest("hex");
 }
 
 export function computeManifest(root = REPO_ROOT): Record<string, string> {

@@ -11,6 +11,7 @@ import { REPO_ROOT } from "../paths.ts";
 import { outcome, type Finding, type Outcome } from "./outcome.ts";
 import { latencies, sleep, startServer } from "./server.ts";
 import { Timeline, type Print } from "./timeline.ts";
+import { lf } from "../text.ts";
 
 export type EnrichCsv = typeof Exercise.enrichCsv;
 
@@ -45,7 +46,7 @@ export function enrichment(id: string): Record<string, string | number> {
 
 export async function tryEnrich(enrichCsv: EnrichCsv, options: EnrichTry): Promise<Outcome> {
   const { print, workers, queueSize } = options;
-  const csv = existsSync(FIXTURE) ? readFileSync(FIXTURE, "utf8") : FALLBACK;
+  const csv = existsSync(FIXTURE) ? lf(readFileSync(FIXTURE, "utf8")) : FALLBACK;
   const rows = parseCsv(csv);
   // Two rows fail: one with a 500, one with a dropped connection (a network error).
   const failing = new Map<string, "500" | "drop">();
