@@ -3,8 +3,8 @@
  * bounded time; nothing learner code prints reaches the log as a workflow command; a tampered grader is
  * never trusted.
  */
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
@@ -110,3 +110,43 @@ test("a --check filter that matches no check fails", () => {
   expect(code).toBe(1);
   expect(output).toMatch(/no such check ran/);
 }, 60_000);
+
+/** Pids of every process whose command line mentions `marker` (Linux /proc: the engine, its workers). */
+function processesWith(marker: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8").includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+test.runIf(process.platform === "linux").each(["SIGINT", "SIGTERM"] as const)(
+  "%s during npm test stops the engine and every worker at once and removes the grade's temp folder",
+  async (signal) => {
+    const tmp = mkdtempSync(path.join(tmpdir(), "signal-tmp-"));
+    const marker = `GRADE_SIGNAL_TEST=${signal}-${process.pid}`;
+    const child = spawn(process.execPath, ["--import", "tsx", "graders/harness/cli.ts", "--target", solutionsWith("03-retry-async", "sync-infinite-loop")], {
+      cwd: REPO_ROOT,
+      env: { ...clean, TMPDIR: tmp, GRADE_SIGNAL_TEST: `${signal}-${process.pid}` },
+      stdio: "ignore",
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code, sig) => resolve(code ?? (sig ? -1 : null))));
+    // Wait until the workers are grading (the loop in 03 keeps one busy far longer than this).
+    for (let i = 0; i < 200 && processesWith(marker).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(processesWith(marker).length, "engine and workers started").toBeGreaterThanOrEqual(3);
+    expect(readdirSync(tmp).some((name) => name.startsWith("grade-"))).toBe(true);
+    const sent = performance.now();
+    child.kill(signal);
+    expect(await exited).toBe(signal === "SIGINT" ? 130 : 143);
+    expect(performance.now() - sent).toBeLessThan(3_000);
+    await new Promise((r) => setTimeout(r, 200)); // a killed process is gone once reaped
+    expect(processesWith(marker)).toEqual([]);
+    expect(readdirSync(tmp).filter((name) => !name.startsWith("tsx-"))).toEqual([]); // tsx keeps its compile cache there
+  },
+  60_000,
+);

@@ -30,6 +30,8 @@ import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 import type { GradeReport } from "./report.ts";
 import { exitAfterFlush, isEntryModule } from "./entry.ts";
+import { killTree, treeRoot } from "./process-tree.ts";
+import { onShutdown } from "./shutdown.ts";
 
 const BENCH_FILE = fileURLToPath(import.meta.url);
 const LAUNCHER = path.join(REPO_ROOT, "graders", "harness", "launch.mjs");
@@ -657,18 +659,12 @@ const cleanEnv = (): NodeJS.ProcessEnv => ({ ...Object.fromEntries(Object.entrie
 async function timedChild(args: string[], deadlineMs = 120_000): Promise<{ ms: number; cpuMs: number; stdout: string }> {
   const cpu0 = childrenCpuMs();
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"], env: cleanEnv() });
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, ...treeRoot(), stdio: ["ignore", "pipe", "pipe", "ipc"], env: cleanEnv() });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // gone
-    }
-  };
+  const killGroup = () => void killTree(child);
   const timer = setTimeout(killGroup, deadlineMs);
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   const ms = performance.now() - started;
@@ -1087,18 +1083,12 @@ async function watchSession(saves: number): Promise<WatchSession> {
   const started = performance.now();
   const child = spawn(process.execPath, [LAUNCHER, WATCH_FILE], {
     cwd: REPO_ROOT,
-    detached: true,
+    ...treeRoot(),
     env: { ...cleanEnv(), GRADE_TARGET: target },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // gone
-    }
-  };
-  process.once("exit", killGroup);
+  const killGroup = () => void killTree(child);
+  const cancelShutdown = onShutdown(killGroup);
   let output = "";
   let scanned = 0;
   const graded: { at: number; ms: number }[] = [];
@@ -1159,7 +1149,7 @@ async function watchSession(saves: number): Promise<WatchSession> {
     return session;
   } finally {
     killGroup();
-    process.removeListener("exit", killGroup);
+    cancelShutdown();
     // Reaped before the next measurement starts, so its CPU time is not charged to that one.
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
     rmSync(target, { recursive: true, force: true });

@@ -11,11 +11,13 @@ import { Collector } from "./collector.ts";
 import { GRADING_TEST_CONFIG } from "./config.ts";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { PATH_FLAVOR_ENV, win32PathForLearner, type PathFlavor } from "./path-flavor.ts";
 import { PROGRESS_ENV, RUN_ENV } from "./progress.ts";
 import { buildReport, type GradeReport, type ObservedModule } from "./report.ts";
 import { Watchdog, hangMessage, type Hung } from "./watchdog.ts";
 import { modifiedFiles } from "./integrity.ts";
 import { FILES_ENV, TARGET_ENV } from "./target.ts";
+import { warmForks } from "./warm-pool.ts";
 
 export interface GradeRun {
   /** Unique name of the run (a vitest project name). */
@@ -28,6 +30,8 @@ export interface GradeRun {
   exercises?: readonly string[];
   /** Only these checks ("<exercise>/<check id>"); the others are skipped (default: all). */
   checks?: readonly string[];
+  /** Self-test only: the learner's paths as on Windows, on any OS (path-flavor.ts). */
+  pathFlavor?: PathFlavor;
 }
 
 export const CONFIG_FILE = path.join(REPO_ROOT, "vitest.config.ts");
@@ -38,9 +42,15 @@ export function graderFile(id: string): string {
 
 export const DEFAULT_HANG_MS = 10_000;
 
+export function withPool<P extends { test: object }>(project: P, pool: ReturnType<typeof warmForks>): P {
+  return { ...project, test: { ...project.test, pool } };
+}
+
 export function projectFor(run: GradeRun, progressDir?: string) {
   const ids = run.exercises?.length ? run.exercises : EXERCISES.map((e) => e.id);
+  const learnerFiles = [...EXERCISES.map((e) => path.join(run.target, `${e.id}.ts`)), ...Object.values(run.files ?? {})];
   return {
+    ...(run.pathFlavor === "win32" ? { plugins: [win32PathForLearner(learnerFiles)] } : {}),
     test: {
       ...GRADING_TEST_CONFIG,
       root: REPO_ROOT,
@@ -51,6 +61,7 @@ export function projectFor(run: GradeRun, progressDir?: string) {
         [RUN_ENV]: run.label,
         ...(run.checks?.length ? { GRADE_ONLY_CHECKS: run.checks.join(",") } : {}),
         ...(progressDir ? { [PROGRESS_ENV]: progressDir } : {}),
+        ...(run.pathFlavor ? { [PATH_FLAVOR_ENV]: run.pathFlavor } : {}),
         [FILES_ENV]: JSON.stringify(Object.fromEntries(Object.entries(run.files ?? {}).map(([k, v]) => [k, path.resolve(v)]))),
       },
     },
@@ -73,12 +84,14 @@ export interface GradeOptions {
   shuffleSeed?: number;
   /** Called as grader files finish: (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** A folder for the run's own files (the progress logs), owned and removed by the caller; default: a new temp folder. */
+  workDir?: string;
 }
 
 /** Grades every run and returns one report per run, in the same order. */
 export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): Promise<GradeReport[]> {
   const hangMs = options.hangMs ?? DEFAULT_HANG_MS;
-  const progressDir = mkdtempSync(path.join(tmpdir(), "grade-progress-"));
+  const progressDir = options.workDir ? mkdtempSync(path.join(options.workDir, "progress-")) : mkdtempSync(path.join(tmpdir(), "grade-progress-"));
   const collector = new Collector();
   const watchdog = new Watchdog(progressDir, hangMs);
   const vitest = await createVitest(
@@ -92,7 +105,8 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
       maxWorkers: gradingWorkers(),
       ...(options.shuffleSeed !== undefined ? { sequence: { shuffle: true, seed: options.shuffleSeed } } : {}),
     },
-    { test: { projects: runs.map((run) => projectFor(run, progressDir)) } },
+    // Workers forked through warm-pool.ts (without a spare): the watchdog kills only this pool's workers.
+    { test: { projects: runs.map((run) => withPool(projectFor(run, progressDir), warmForks({ spare: false }))) } },
   );
   watchdog.start();
   try {

@@ -1,15 +1,18 @@
 /**
- * Runs the grading engine in a child process of its own, in its own process group:
+ * Runs the grading engine in a child process of its own, the root of a process tree (process-tree.ts):
  * - nothing learner code writes to stdout/stderr (console, process.stdout.write, even fs.writeSync(1, …))
  *   reaches the terminal or a CI log, so it can never forge a scoreboard or a workflow command;
- * - a deadline kills the whole group (engine and every vitest worker), so nothing outlives the command.
+ * - a deadline, Ctrl-C or SIGTERM kills the whole tree (engine and every vitest worker) and removes the
+ *   run's temporary folder (the engine's progress logs live in it too), so nothing outlives the command.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { GradeOptions, GradeRun } from "./engine.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { killTree, treeRoot } from "./process-tree.ts";
+import { onShutdown } from "./shutdown.ts";
 import type { GradeReport } from "./report.ts";
 
 export const CHILD_SCRIPT = path.join(REPO_ROOT, "graders", "harness", "engine-child.ts");
@@ -30,6 +33,23 @@ function tail(max: number) {
   };
 }
 
+/**
+ * The engine's exit code, once it has exited and its output has been read. Waits for `exit`, not `close`:
+ * a worker that escaped the kill (on Windows, one being started at that moment) can hold the inherited
+ * pipes open forever, so after the exit the output gets a moment to drain and the pipes are then closed.
+ */
+async function exitOf(child: ChildProcess): Promise<number | null> {
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const code = await new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once("exit", (exitCode) => resolve(exitCode));
+  });
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  return code;
+}
+
 export interface IsolatedOptions extends GradeOptions {
   deadlineMs: number;
   /** Called as grader files finish: (done, total). */
@@ -40,12 +60,21 @@ export async function gradeIsolated(runs: GradeRun[], { deadlineMs, onProgress, 
   const dir = mkdtempSync(path.join(tmpdir(), "grade-"));
   const request = path.join(dir, "request.json");
   const result = path.join(dir, "result.json");
-  writeFileSync(request, JSON.stringify({ runs, options }));
+  const workDir = path.join(dir, "work");
+  mkdirSync(workDir);
+  writeFileSync(request, JSON.stringify({ runs, options: { ...options, workDir } }));
   const output = tail(8_000);
+  let child: ReturnType<typeof spawn> | undefined;
+  const stop = () => killTree(child);
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  const cancelShutdown = onShutdown(() => {
+    stop();
+    removeDir();
+  });
   try {
-    const child = spawn(process.execPath, [LAUNCHER, CHILD_SCRIPT, request, result], {
+    child = spawn(process.execPath, [LAUNCHER, CHILD_SCRIPT, request, result], {
       cwd: REPO_ROOT,
-      detached: true,
+      ...treeRoot(),
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: { ...process.env, FORCE_COLOR: "0" },
     });
@@ -54,28 +83,24 @@ export async function gradeIsolated(runs: GradeRun[], { deadlineMs, onProgress, 
     });
     child.stdout!.on("data", output.push);
     child.stderr!.on("data", output.push);
-    const killGroup = () => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    };
-    process.once("exit", killGroup);
-    const timer = setTimeout(killGroup, deadlineMs);
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, deadlineMs);
+    const code = await exitOf(child);
     clearTimeout(timer);
-    killGroup(); // workers a learner left behind
-    process.removeListener("exit", killGroup);
+    stop(); // workers a learner left behind
     let data: string;
     try {
       data = readFileSync(result, "utf8");
     } catch {
-      if (code === null) throw new GradingTimeout(`grading did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped`);
+      if (timedOut) throw new GradingTimeout(`grading did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped`);
       throw new Error(`the grading engine stopped (exit code ${code}) without a report:\n${output.text}`);
     }
     return JSON.parse(data) as GradeReport[];
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cancelShutdown();
+    removeDir();
   }
 }

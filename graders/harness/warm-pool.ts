@@ -14,6 +14,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ForksPoolWorker, type PoolOptions, type PoolWorker } from "vitest/node";
 import { REPO_ROOT } from "./paths.ts";
+import { killTree } from "./process-tree.ts";
 
 /** A file URL, not a path: `--import C:\…` would read as a URL scheme on Windows. */
 export const WARM_IMPORTS = pathToFileURL(path.join(REPO_ROOT, "graders/harness/warm-imports.mjs")).href;
@@ -25,19 +26,37 @@ interface Spare {
 
 let spare: Spare | undefined;
 let closed = false;
+/** Pids of the worker processes this pool forked that are still running (the watchdog kills only these). */
+const live = new Set<number>();
+
+/** True for a running worker process of this pool: never a pid reused by someone else. */
+export function isPoolWorker(pid: number): boolean {
+  return live.has(pid);
+}
 
 function keyOf(entrypoint: string, execArgv: readonly string[], env: Partial<NodeJS.ProcessEnv>): string {
   return JSON.stringify([entrypoint, execArgv, env]);
 }
 
-/** Forks a worker process the way vitest's ForksPoolWorker does, with the libraries preloaded. */
-function forkWorker(entrypoint: string, execArgv: readonly string[], env: Partial<NodeJS.ProcessEnv>): ChildProcess {
-  return fork(entrypoint, [], { env, execArgv: [...execArgv, "--import", WARM_IMPORTS], stdio: "pipe", serialization: "advanced" });
+/** Forks a worker process the way vitest's ForksPoolWorker does (with the libraries preloaded for a spare). */
+function forkWorker(entrypoint: string, execArgv: readonly string[], env: Partial<NodeJS.ProcessEnv>, preload: boolean): ChildProcess {
+  const child = fork(entrypoint, [], {
+    env,
+    execArgv: preload ? [...execArgv, "--import", WARM_IMPORTS] : [...execArgv],
+    stdio: "pipe",
+    serialization: "advanced",
+  });
+  const pid = child.pid;
+  if (pid) {
+    live.add(pid);
+    child.once("exit", () => live.delete(pid));
+  }
+  return child;
 }
 
 /** Kills the spare (when vitest closes, or before replacing it). */
 function dropSpare(): void {
-  spare?.child.kill();
+  killTree(spare?.child);
   spare = undefined;
 }
 
@@ -51,7 +70,10 @@ class WarmForksPoolWorker extends ForksPoolWorker implements PoolWorker {
   override readonly name = "warm-forks";
   private readonly key: string;
 
-  constructor(options: PoolOptions) {
+  constructor(
+    options: PoolOptions,
+    private readonly keepSpare: boolean,
+  ) {
     super(options);
     this.key = keyOf(this.entrypoint, this.execArgv, this.env);
   }
@@ -61,17 +83,17 @@ class WarmForksPoolWorker extends ForksPoolWorker implements PoolWorker {
     if (!self._fork) {
       const ready = spare?.key === this.key && spare.child.exitCode === null && !spare.child.killed ? spare.child : undefined;
       if (ready) spare = undefined;
-      self._fork = ready ?? forkWorker(this.entrypoint, this.execArgv, this.env);
+      self._fork = ready ?? forkWorker(this.entrypoint, this.execArgv, this.env, this.keepSpare);
     }
     await super.start();
   }
 
   override async stop(): Promise<void> {
     await super.stop();
-    if (closed) return;
+    if (closed || !this.keepSpare) return;
     if (spare && spare.key === this.key && spare.child.exitCode === null) return;
     dropSpare();
-    const child = forkWorker(this.entrypoint, this.execArgv, this.env);
+    const child = forkWorker(this.entrypoint, this.execArgv, this.env, true);
     child.stdout?.resume(); // nothing runs in it yet; never let a full pipe block it
     child.stderr?.resume();
     child.once("exit", () => {
@@ -81,8 +103,11 @@ class WarmForksPoolWorker extends ForksPoolWorker implements PoolWorker {
   }
 }
 
-/** `pool: warmForks()` in a project's test config. */
-export function warmForks() {
+/**
+ * `pool: warmForks()` in a project's test config. `spare: false` (the one-shot engine) forks workers just as
+ * vitest's forks pool does, but still through this pool, so the watchdog knows which pids are its own.
+ */
+export function warmForks({ spare: keepSpare = true }: { spare?: boolean } = {}) {
   closed = false;
-  return { name: "warm-forks", createPoolWorker: (options: PoolOptions): PoolWorker => new WarmForksPoolWorker(options) };
+  return { name: "warm-forks", createPoolWorker: (options: PoolOptions): PoolWorker => new WarmForksPoolWorker(options, keepSpare) };
 }

@@ -2,19 +2,21 @@
  * npm run watch [-- <exercise>]: vitest in watch mode over the learner's files. After every run (every
  * save) the terminal shows the scoreboard, the progress bar and the next check to work on.
  */
-import { mkdtempSync, watch } from "node:fs";
+import { mkdtempSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createVitest, type Reporter, type TestModule } from "vitest/node";
 import { observeModule } from "./collector.ts";
-import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, graderFile, gradingWorkers, projectFor } from "./engine.ts";
+import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, graderFile, gradingWorkers, projectFor, withPool } from "./engine.ts";
 import { findExercise } from "./exercises.ts";
 import { modifiedFiles } from "./integrity.ts";
-import { DEFAULT_TARGET, REPO_ROOT } from "./paths.ts";
+import { DEFAULT_TARGET, REPO_ROOT, displayDir, toPosixPath } from "./paths.ts";
 import { buildReport, type ObservedModule } from "./report.ts";
 import { renderScoreboard } from "./scoreboard.ts";
+import { onShutdown } from "./shutdown.ts";
 import { Watchdog } from "./watchdog.ts";
 import { closeWarmPool, warmForks } from "./warm-pool.ts";
+import { forTerminal, terminalStyle } from "./terminal.ts";
 
 const args = process.argv.slice(2);
 const exercises = args.filter((a) => !a.startsWith("--")).map((a) => {
@@ -27,12 +29,10 @@ const exercises = args.filter((a) => !a.startsWith("--")).map((a) => {
 });
 const target = path.resolve(process.env.GRADE_TARGET || DEFAULT_TARGET);
 const progressDir = mkdtempSync(path.join(tmpdir(), "grade-watch-"));
+onShutdown(() => rmSync(progressDir, { recursive: true, force: true }));
 const watchdog = new Watchdog(progressDir, DEFAULT_HANG_MS);
 const tty = process.stdout.isTTY;
-
-function withPool<P extends { test: object }>(project: P, pool: ReturnType<typeof warmForks>): P {
-  return { ...project, test: { ...project.test, pool } };
-}
+const style = terminalStyle();
 
 class WatchScoreboard implements Reporter {
   private started = 0;
@@ -49,9 +49,9 @@ class WatchScoreboard implements Reporter {
     for (const m of observed) this.latest.set(m.file, m);
     const modified = modifiedFiles();
     const report = { ...buildReport(target, [...this.latest.values()], exercises), ...(modified.length ? { modified } : {}) };
-    if (tty) process.stdout.write("\x1bc");
-    console.log(renderScoreboard(report, { color: tty, compact: true }));
-    console.log(`\ngraded in ${Math.round(performance.now() - this.started)} ms · watching ${path.relative(REPO_ROOT, target) || target}/ — save a file to grade again, Ctrl+C to stop`);
+    if (tty) console.clear(); // also on consoles without escape sequences (legacy Windows console)
+    console.log(forTerminal(renderScoreboard(report, { color: style.color, compact: true }), style));
+    console.log(forTerminal(`\ngraded in ${Math.round(performance.now() - this.started)} ms · watching ${displayDir(target)} — save a file to grade again, Ctrl+C to stop`, style));
   }
 }
 
@@ -61,7 +61,7 @@ const vitest = await createVitest(
   // A spare worker process is kept booted between saves (warm-pool.ts): a save does not wait for one to start.
   { test: { projects: [withPool(projectFor({ label: "watch", target, exercises }, progressDir), warmForks())] } },
 );
-process.on("exit", closeWarmPool);
+onShutdown(closeWarmPool);
 watchdog.start();
 await vitest.start();
 
@@ -80,7 +80,8 @@ watch(target, (_event, name) => {
   pending = setTimeout(() => {
     const ids = [...changed];
     changed.clear();
-    for (const id of ids) vitest.invalidateFile(path.join(target, `${id}.ts`));
+    // vite keys its module graph by forward-slash paths, also on Windows (C:/course/exercises/…).
+    for (const id of ids) vitest.invalidateFile(toPosixPath(path.join(target, `${id}.ts`)));
     void vitest.rerunTestSpecifications(ids.map((id) => project.createSpecification(graderFile(id))));
   }, 30);
 });

@@ -3,8 +3,13 @@
  * synchronous infinite loop (or a busy-wait on a faked Date.now()) blocks the worker itself, so nothing
  * inside it can run. The watchdog reads the workers' progress logs (progress.ts) and kills a worker whose
  * check has been running longer than `hangMs`, so the run ends and the check is named.
+ *
+ * It stops a pid at most once, and only a running worker of its own pool: a progress log outlives its
+ * worker, and by the next poll the pid may belong to another process.
  */
+import { killTree } from "./process-tree.ts";
 import { readProgress, type ProgressEvent } from "./progress.ts";
+import { isPoolWorker } from "./warm-pool.ts";
 
 export interface Hung {
   run: string;
@@ -15,17 +20,32 @@ export interface Hung {
   events: ProgressEvent[];
 }
 
+export interface WatchdogHost {
+  /** Stops a worker and what it started. */
+  kill: (pid: number) => void;
+  /** Whether a pid is a running worker of this grade's own pool. */
+  owns: (pid: number) => boolean;
+  now: () => number;
+}
+
+const NODE_HOST: WatchdogHost = { kill: (pid) => void killTree(pid), owns: isPoolWorker, now: () => performance.now() };
+
 export class Watchdog {
+  /** Hangs found and not yet reported (the reporter takes them with `splice`). */
   readonly hung: Hung[] = [];
   private readonly firstSeen = new Map<string, number>();
+  /** Every pid this watchdog has stopped: never looked at again, whatever its old log says. */
+  private readonly stopped = new Set<number>();
+  private readonly host: WatchdogHost;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly dir: string,
     private readonly hangMs: number,
-    private readonly kill: (pid: number) => void = (pid) => process.kill(pid, "SIGKILL"),
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    host: Partial<WatchdogHost> = {},
+  ) {
+    this.host = { ...NODE_HOST, ...host };
+  }
 
   start(everyMs = 100): void {
     this.timer = setInterval(() => this.poll(), everyMs);
@@ -41,16 +61,14 @@ export class Watchdog {
   poll(): void {
     for (const [pid, events] of readProgress(this.dir)) {
       const last = events.at(-1);
-      if (!last || last.event !== "start" || this.hung.some((h) => h.pid === pid)) continue;
+      if (!last || last.event !== "start" || this.stopped.has(pid)) continue;
       const key = `${pid}\u0000${events.length}`;
-      const first = this.firstSeen.get(key) ?? this.now();
+      const now = this.host.now();
+      const first = this.firstSeen.get(key) ?? now;
       this.firstSeen.set(key, first);
-      if (this.now() - first < this.hangMs) continue;
-      try {
-        this.kill(pid);
-      } catch {
-        continue; // already gone
-      }
+      if (now - first < this.hangMs || !this.host.owns(pid)) continue;
+      this.stopped.add(pid);
+      this.host.kill(pid);
       this.hung.push({ run: last.run, file: last.file, check: last.check, pid, events });
     }
   }

@@ -16,6 +16,7 @@ import { EXERCISES } from "../../graders/harness/exercises.ts";
 import { exportTemplate } from "../../graders/harness/export.ts";
 import { REPO_ROOT } from "../../graders/harness/paths.ts";
 import type { GradeReport } from "../../graders/harness/report.ts";
+import { killTree, treeRoot } from "../../graders/harness/process-tree.ts";
 
 interface WorkflowStep {
   name?: string;
@@ -192,13 +193,13 @@ describe("the committed workflow", () => {
 function runStep(command: string, cwd: string, timeoutMinutes: number): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), FORCE_COLOR: "true" };
-    const child = spawn("/bin/sh", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/bin/sh", ["-c", command], { cwd, env, ...treeRoot(), stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => {
       out += `\n[killed after ${timeoutMinutes} min]`;
-      process.kill(-child.pid!, "SIGKILL");
+      killTree(child);
     }, timeoutMinutes * 60_000);
     child.on("close", (code) => {
       clearTimeout(timer);

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { REPO_ROOT } from "../../graders/harness/paths.ts";
+import { killTree, treeRoot } from "../../graders/harness/process-tree.ts";
 
 const target = mkdtempSync(path.join(tmpdir(), "watch-test-"));
 /** watch.ts's own temporary folder (its progress log: one <pid>.jsonl per worker process that ran checks). */
@@ -15,6 +16,7 @@ copyFileSync(path.join(REPO_ROOT, "exercises/03-retry-async.ts"), path.join(targ
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
 const child = spawn(process.execPath, ["graders/harness/launch.mjs", "graders/harness/watch.ts", "03"], {
   cwd: REPO_ROOT,
+  ...treeRoot(),
   env: { ...clean, GRADE_TARGET: target, TMPDIR: childTmp },
   stdio: ["ignore", "pipe", "pipe"],
 });
@@ -22,7 +24,7 @@ let output = "";
 child.stdout.on("data", (d: Buffer) => (output += d.toString()));
 child.stderr.on("data", (d: Buffer) => (output += d.toString()));
 afterAll(() => {
-  child.kill("SIGKILL");
+  killTree(child);
 });
 
 /** Waits (really: this test drives a person's terminal session) until the n-th scoreboard is printed. */
@@ -91,3 +93,19 @@ test.runIf(process.platform === "linux")("a save is graded by a worker process t
   const next = await until("a new spare replaces the one used", () => spares().find((pid) => pid !== spare));
   expect(next).not.toBe(spare);
 }, 120_000);
+
+test("after a hang is reported and the file fixed, the next save shows the fixed score (no stale hang)", async () => {
+  await scoreboard(3);
+  const before = output.split("graded in").length - 1;
+  copyFileSync(path.join(REPO_ROOT, "fixtures/03-retry-async/hostile/sync-infinite-loop.ts"), path.join(target, "03-retry-async.ts"));
+  const hung = await scoreboard(before + 1, 90_000);
+  expect(hung).toMatch(/never finished/);
+  copyFileSync(path.join(REPO_ROOT, "solutions/03-retry-async.ts"), path.join(target, "03-retry-async.ts"));
+  expect(await scoreboard(before + 2)).toMatch(/30\/30 +complete/);
+  // The watchdog's old log of the stopped worker must not mark a later run as hung either.
+  await new Promise((r) => setTimeout(r, 1_500));
+  copyFileSync(path.join(REPO_ROOT, "fixtures/03-retry-async/submissions/wrong-linear-backoff.ts"), path.join(target, "03-retry-async.ts"));
+  const later = await scoreboard(before + 3);
+  expect(later).toMatch(/22\/30/);
+  expect(later).not.toMatch(/never finished|hung/);
+}, 180_000);

@@ -17,7 +17,7 @@ test("kills a worker whose check runs longer than the limit, and only that one",
   log(dir, 12, { event: "start", check: "x", ...base }, { event: "end", check: "x", state: "passed", ...base });
   let now = 0;
   const killed: number[] = [];
-  const dog = new Watchdog(dir, 1_000, (pid) => killed.push(pid), () => now);
+  const dog = new Watchdog(dir, 1_000, { kill: (pid) => void killed.push(pid), owns: () => true, now: () => now });
   dog.poll();
   now = 999;
   dog.poll();
@@ -36,7 +36,7 @@ test("a worker moving on to the next check restarts its clock", () => {
   log(dir, 5, { event: "start", check: "a", ...base });
   let now = 0;
   const killed: number[] = [];
-  const dog = new Watchdog(dir, 1_000, (pid) => killed.push(pid), () => now);
+  const dog = new Watchdog(dir, 1_000, { kill: (pid) => void killed.push(pid), owns: () => true, now: () => now });
   dog.poll();
   now = 900;
   log(dir, 5, { event: "end", check: "a", state: "passed", ...base }, { event: "start", check: "b", ...base });
@@ -44,6 +44,35 @@ test("a worker moving on to the next check restarts its clock", () => {
   now = 1_500;
   dog.poll();
   expect(killed).toEqual([]);
+});
+
+test("stops a pid once: after its hang is reported, the stale log never gets it (or a process that reused it) killed again", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "wd-"));
+  log(dir, 21, { event: "start", check: "loop", run: "r", file: "/g" });
+  let now = 0;
+  const killed: number[] = [];
+  const dog = new Watchdog(dir, 1_000, { kill: (pid) => void killed.push(pid), owns: () => true, now: () => now });
+  dog.poll();
+  now = 1_500;
+  dog.poll();
+  expect(dog.hung.splice(0).map((h) => h.pid)).toEqual([21]); // watch mode reports it and clears the list
+  for (now = 1_600; now < 30_000; now += 100) dog.poll();
+  expect(killed).toEqual([21]);
+  expect(dog.hung).toEqual([]);
+});
+
+test("kills only workers of its own pool", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "wd-"));
+  log(dir, 31, { event: "start", check: "a", run: "r", file: "/g" });
+  log(dir, 32, { event: "start", check: "b", run: "r", file: "/g" });
+  let now = 0;
+  const killed: number[] = [];
+  const dog = new Watchdog(dir, 1_000, { kill: (pid) => void killed.push(pid), owns: (pid) => pid === 32, now: () => now });
+  dog.poll();
+  now = 2_000;
+  dog.poll();
+  expect(killed).toEqual([32]);
+  expect(dog.hung.map((h) => h.pid)).toEqual([32]);
 });
 
 test("applyHang keeps verdicts logged before the hang, names the hung check, marks the rest not run", () => {
