@@ -4,6 +4,8 @@
  * real network or the real disk. Concurrency is measured with gates: the mock server holds each request
  * until the check releases it, so the check counts exactly how many requests are in flight after the
  * learner's code has run to quiescence (flush). No real sleeps, no timing thresholds.
+ * Disk paths are POSIX (memfs's own form, on every OS); a path the learner returns is compared with
+ * isDiskPath, so `path.join` (`\downloads\a.txt` on Windows) and `${dir}/${name}` both name the file.
  */
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -11,7 +13,7 @@ import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import type * as Exercise from "../exercises/01-download-files.ts";
 import { settle, useVirtualClock } from "./harness/clock.ts";
-import { diskFiles, diskFs, readDiskFile, writeDiskFile } from "./harness/disk.ts";
+import { diskFiles, diskFs, isDiskPath, readDiskFile, writeDiskFile } from "./harness/disk.ts";
 import { expectThat, plural, show, showError } from "./harness/feedback.ts";
 import { defineExercise } from "./harness/grader.ts";
 import { Gates, HttpResponse, http, useNetwork, type HeldRequest } from "./harness/network.ts";
@@ -163,10 +165,10 @@ function expectResolved(run: Run, count: number, what: string): Record<string, u
 
 function expectFulfilled(run: Run, url: string, file: string, what: string): void {
   const r = resultFor(run, url);
-  expectThat(r?.status === "fulfilled" && r.path === file, {
+  expectThat(r?.status === "fulfilled" && isDiskPath(r.path, file), {
     observed: `${what}: the result for ${url} is ${r ? showResult(r) : "missing"}`,
     expected: `{ url: ${show(url)}, status: "fulfilled", path: ${show(file)} }`,
-    hint: "path = path.join(outputDir, filename)",
+    hint: "path = path.posix.join(outputDir, filename)",
   });
 }
 
@@ -448,15 +450,15 @@ check("results-order", "resolves with one result per URL in input order, each fi
     newestFirst(gates.waiting).release();
   }
   const results = expectResolved(run, names.length, "with 6 URLs answered last one first");
-  const expected = names.map((n, i) => ({ url: urls[i], status: "fulfilled", path: path.join(DIR, n) }));
-  const same = results.every((r, i) => r?.url === expected[i]!.url && r.status === "fulfilled" && r.path === expected[i]!.path);
+  const expected = names.map((n, i) => ({ url: urls[i], status: "fulfilled", path: path.posix.join(DIR, n) }));
+  const same = results.every((r, i) => r?.url === expected[i]!.url && r.status === "fulfilled" && isDiskPath(r.path, expected[i]!.path));
   expectThat(same, {
     observed: `with 6 URLs answered last one first, downloadFiles resolved with ${showResults(results)}`,
     expected: `${showResults(expected)} (the order of the URLs, each { url, status: "fulfilled", path })`,
     hint: "store each result at the index of its URL (results[i] = …) instead of pushing results as downloads finish",
   });
   for (const [i, n] of names.entries()) {
-    expectFile(path.join(DIR, n), text(`contents of ${new URL(urls[i]!).pathname}`), "with 6 URLs answered last one first");
+    expectFile(path.posix.join(DIR, n), text(`contents of ${new URL(urls[i]!).pathname}`), "with 6 URLs answered last one first");
   }
 });
 
@@ -467,8 +469,8 @@ check("binary-safe", "writes binary bodies byte for byte (a PNG, 256 KiB of rand
   serve(base, { "/img/logo.png": LOGO, "/data/random.bin": random });
   const run = await download([`${base}/img/logo.png`, `${base}/data/random.bin`], DIR);
   expectResolved(run, 2, "downloading a PNG and a 256 KiB binary file");
-  expectFile(path.join(DIR, "logo.png"), LOGO, "downloading a 1328-byte PNG (not valid UTF-8)");
-  expectFile(path.join(DIR, "random.bin"), random, "downloading 256 KiB of random bytes sent in 16 KiB chunks");
+  expectFile(path.posix.join(DIR, "logo.png"), LOGO, "downloading a 1328-byte PNG (not valid UTF-8)");
+  expectFile(path.posix.join(DIR, "random.bin"), random, "downloading 256 KiB of random bytes sent in 16 KiB chunks");
 });
 
 /** Deterministic bytes (xorshift32): the same fixture on every run, with every byte value and no UTF-8 structure. */
@@ -519,7 +521,7 @@ check("http-errors", "reports a 404 or 500 as a rejected result naming URL and s
           : "build the message yourself: `${url}: HTTP ${response.status}`",
     });
   }
-  const ok = { [path.join(DIR, "ok-1.txt")]: "first", [path.join(DIR, "ok-2.txt")]: "second", [path.join(DIR, "ok-3.txt")]: "third" };
+  const ok = { [path.posix.join(DIR, "ok-1.txt")]: "first", [path.posix.join(DIR, "ok-2.txt")]: "second", [path.posix.join(DIR, "ok-3.txt")]: "third" };
   const stray = strayFiles(ok);
   expectThat(stray.length === 0, {
     observed: `${what}: ${stray.join(", ")} ${stray.length === 1 ? "is" : "are"} on disk`,
@@ -527,7 +529,7 @@ check("http-errors", "reports a 404 or 500 as a rejected result naming URL and s
     hint: "check the status before creating the file; if writing fails halfway, delete what was written",
   });
   for (const [file, body] of Object.entries(ok)) {
-    expectFulfilled(run, `${base}/${path.basename(file)}`, file, what);
+    expectFulfilled(run, `${base}/${path.posix.basename(file)}`, file, what);
     expectFile(file, text(body), what);
   }
 });
@@ -547,7 +549,7 @@ check("network-errors", "reports a network error as a rejected result naming the
     expected: `{ url, status: "rejected", reason: an Error whose message contains ${url} }`,
     hint: "catch the error of each request and wrap it: new Error(`${url}: ${error.message}`, { cause: error })",
   });
-  const ok = { [path.join(DIR, "before.txt")]: "before", [path.join(DIR, "after.txt")]: "after" };
+  const ok = { [path.posix.join(DIR, "before.txt")]: "before", [path.posix.join(DIR, "after.txt")]: "after" };
   const stray = strayFiles(ok);
   expectThat(stray.length === 0, {
     observed: `${what}: ${stray.join(", ")} ${stray.length === 1 ? "is" : "are"} on disk`,
@@ -555,7 +557,7 @@ check("network-errors", "reports a network error as a rejected result naming the
     hint: "create the file only once the response has arrived, and remove it if the download fails",
   });
   for (const [file, body] of Object.entries(ok)) {
-    expectFulfilled(run, `${base}/${path.basename(file)}`, file, what);
+    expectFulfilled(run, `${base}/${path.posix.basename(file)}`, file, what);
     expectFile(file, text(body), what);
   }
 });
@@ -569,17 +571,17 @@ check("creates-dir", "creates a missing outputDir with its parents, and accepts 
   expectResolved(first, 2, what);
   for (const n of ["a.txt", "b.txt"]) {
     const r = resultFor(first, `${base}/${n}`);
-    expectThat(r?.status === "fulfilled" && readDiskFile(path.join(dir, n)) !== undefined, {
+    expectThat(r?.status === "fulfilled" && readDiskFile(path.posix.join(dir, n)) !== undefined, {
       observed: `${what}: the result for ${base}/${n} is ${r ? showResult(r) : "missing"}`,
-      expected: `${path.join(dir, n)} written, with its parent folders created`,
+      expected: `${path.posix.join(dir, n)} written, with its parent folders created`,
       hint: "create outputDir first with mkdir(outputDir, { recursive: true })",
     });
   }
   const again = await download([`${base}/c.txt`], dir);
   const r = resultFor(again, `${base}/c.txt`);
-  expectThat(r?.status === "fulfilled" && readDiskFile(path.join(dir, "c.txt"))?.toString() === "C", {
+  expectThat(r?.status === "fulfilled" && readDiskFile(path.posix.join(dir, "c.txt"))?.toString() === "C", {
     observed: `calling downloadFiles again with the same outputDir, now existing: ${describeRun(again)}`,
-    expected: `${path.join(dir, "c.txt")} written`,
+    expected: `${path.posix.join(dir, "c.txt")} written`,
     hint: "mkdir with { recursive: true } does not fail when the folder already exists",
   });
 });
@@ -603,9 +605,9 @@ check("file-names", "names each file after the URL path's last segment, decoded,
   const what = "downloading URLs with a query, a fragment and percent-encoding";
   expectResolved(run, cases.length, what);
   for (const [url, name] of cases) {
-    const file = path.join(DIR, name);
+    const file = path.posix.join(DIR, name);
     const r = resultFor(run, url);
-    expectThat(r?.status === "fulfilled" && r.path === file && readDiskFile(file) !== undefined, {
+    expectThat(r?.status === "fulfilled" && isDiskPath(r.path, file) && readDiskFile(file) !== undefined, {
       observed: `${url} gave ${r ? showResult(r) : "no result"}; files on disk: ${show(Object.keys(diskFiles()))}`,
       expected: `the file ${file}`,
       hint: "new URL(url).pathname drops the query and the fragment; decodeURIComponent turns %20 into a space",
@@ -655,18 +657,18 @@ check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name
     hint: "new URL(url) throws for an invalid URL; check the protocol is http: or https:, and the decoded name",
   });
   const passwd = readDiskFile("/etc/passwd")?.toString();
-  const stray = strayFiles({ "/etc/passwd": 1, [path.join(DIR, "safe-1.txt")]: 1, [path.join(DIR, "safe-2.txt")]: 1, [path.join(DIR, "safe-3.txt")]: 1 });
+  const stray = strayFiles({ "/etc/passwd": 1, [path.posix.join(DIR, "safe-1.txt")]: 1, [path.posix.join(DIR, "safe-2.txt")]: 1, [path.posix.join(DIR, "safe-3.txt")]: 1 });
   expectThat(stray.length === 0 && passwd === "root:x:0:0:root:/root:/bin/bash\n", {
     observed: `${what}: ${[...stray, ...(passwd?.startsWith("root:") ? [] : ["/etc/passwd was overwritten"])].join(", ")} written`,
-    expected: "nothing written for them (path.join(outputDir, \"../../etc/passwd\") is /etc/passwd)",
+    expected: "nothing written for them (path.posix.join(outputDir, \"../../etc/passwd\") is /etc/passwd)",
     hint: "never use a name containing / or \\ once decoded",
   });
-  expectFulfilled(run, `${base}/files/safe-1.txt`, path.join(DIR, "safe-1.txt"), what);
-  expectFulfilled(run, `${base}/files/safe-2.txt`, path.join(DIR, "safe-2.txt"), what);
+  expectFulfilled(run, `${base}/files/safe-1.txt`, path.posix.join(DIR, "safe-1.txt"), what);
+  expectFulfilled(run, `${base}/files/safe-2.txt`, path.posix.join(DIR, "safe-2.txt"), what);
   const sr = resultFor(run, secure);
-  expectThat(sr?.status === "fulfilled" && sr.path === path.join(DIR, "safe-3.txt"), {
+  expectThat(sr?.status === "fulfilled" && isDiskPath(sr.path, path.posix.join(DIR, "safe-3.txt")), {
     observed: `${what}: the result for ${secure} is ${sr ? showResult(sr) : "missing"}`,
-    expected: `{ url: ${show(secure)}, status: "fulfilled", path: ${show(path.join(DIR, "safe-3.txt"))} }: an https:// URL is downloaded like an http:// one`,
+    expected: `{ url: ${show(secure)}, status: "fulfilled", path: ${show(path.posix.join(DIR, "safe-3.txt"))} }: an https:// URL is downloaded like an http:// one`,
     hint: "accept both protocols: url.protocol === \"http:\" || url.protocol === \"https:\"",
   });
 });
@@ -724,7 +726,7 @@ check("waits-for-writes", "resolves only after the last byte of every file is wr
   expectResolved(run, 3, "once every body had arrived");
   const snapshot = run.snapshot ?? {};
   for (const url of urls) {
-    const file = path.join(DIR, path.basename(url));
+    const file = path.posix.join(DIR, path.posix.basename(url));
     const want = bodyOf(new URL(url));
     expectThat(snapshot[file] !== undefined && Buffer.compare(snapshot[file], Buffer.from(want)) === 0, {
       observed: `at the moment downloadFiles resolved, ${describeFile(file, snapshot[file], want)}`,
@@ -763,6 +765,6 @@ check("absolute-dir", "saves into an absolute outputDir (/tmp/…) from a loopba
     hint: "request exactly the URL you were given, with fetch or node:http",
   });
   expectResolved(run, 1, `downloading ${url} into ${dir}`);
-  expectFulfilled(run, url, path.join(dir, "q3-summary.pdf"), `downloading ${url} into ${dir}`);
-  expectFile(path.join(dir, "q3-summary.pdf"), body, `downloading ${url} into ${dir}`);
+  expectFulfilled(run, url, path.posix.join(dir, "q3-summary.pdf"), `downloading ${url} into ${dir}`);
+  expectFile(path.posix.join(dir, "q3-summary.pdf"), body, `downloading ${url} into ${dir}`);
 });

@@ -10,6 +10,9 @@ import { gradeRuns, type GradeRun } from "../graders/harness/engine.ts";
 import { REPO_ROOT } from "../graders/harness/paths.ts";
 import { knownSubmissions } from "./known.ts";
 
+/** Exercises whose known submissions are graded a second time with Windows paths. */
+const WINDOWS_PATHS = ["01-download-files", "02-enrich-csv"];
+
 const out = process.argv[2];
 if (!out) throw new Error("usage: tsx selftest/grade-known.ts <out.json>");
 const runs: GradeRun[] = [
@@ -28,6 +31,17 @@ const runs: GradeRun[] = [
     files: { [s.exercise]: s.file },
   })),
   { label: "missing-file", target: path.join(REPO_ROOT, "solutions"), files: { "03-retry-async": path.join(REPO_ROOT, "fixtures", "no-such-file.ts") } },
+  // The learner's `path` as on Windows (`\` separators): 01 and 02 write files, their verdicts must not change.
+  { label: "win32:solutions", target: path.join(REPO_ROOT, "solutions"), pathFlavor: "win32" },
+  ...knownSubmissions()
+    .filter((s) => WINDOWS_PATHS.includes(s.exercise))
+    .map((s): GradeRun => ({
+      label: `win32:${s.exercise}/${s.name}`,
+      target: path.join(REPO_ROOT, "exercises"),
+      files: { [s.exercise]: s.file },
+      exercises: [s.exercise],
+      pathFlavor: "win32",
+    })),
 ];
 const started = performance.now();
 const reports = await gradeRuns(runs);
@@ -35,7 +49,7 @@ const seconds = (performance.now() - started) / 1000;
 
 /** Extra shuffled rounds (GRADE_ROUNDS, default 2) over the runs that finish fast: not the hostile ones. */
 const ROUNDS = Number(process.env.GRADE_ROUNDS ?? 2);
-const repeatable = runs.filter((r) => !r.label.startsWith("hostile:") && r.label !== "missing-file");
+const repeatable = runs.filter((r) => !r.label.startsWith("hostile:") && !r.label.startsWith("win32:") && r.label !== "missing-file");
 const rounds: { seed: number; runs: { label: string; report: unknown }[] }[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
   const seed = 1000 + round * 7919;

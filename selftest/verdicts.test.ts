@@ -144,3 +144,21 @@ describe("the same submission always gets the same score", () => {
     expect(changed).toEqual([]);
   });
 });
+
+describe("Windows paths: the learner's path.join writes \\ (path.win32), memfs reads it as on Windows", () => {
+  const labels = () => [...reports.keys()].filter((label) => label.startsWith("win32:"));
+
+  test("the solutions and the known submissions of 01 and 02 were graded that way too", () => {
+    expect(labels()).toContain("win32:solutions");
+    expect(labels().filter((l) => l.startsWith("win32:01-download-files/")).length).toBe(submissions.filter((s) => s.exercise === "01-download-files").length);
+  });
+
+  test("every verdict is the one the same code gets with POSIX paths", () => {
+    const differ = labels().flatMap((label) => {
+      const native = verdicts(reports.get(label.slice("win32:".length))!);
+      const windows = verdicts(reports.get(label)!);
+      return native.join("\n") === windows.join("\n") ? [] : [`${label}: ${windows.filter((v) => !native.includes(v)).join("; ")}`];
+    });
+    expect(differ).toEqual([]);
+  });
+});

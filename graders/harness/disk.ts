@@ -4,6 +4,7 @@
  * `vol.reset()` lets a closing write stream of the previous check throw EBADF into the next one).
  */
 import { Volume, createFsFromVolume, type IFs } from "memfs";
+import { learnerSep, unixify } from "./path-flavor.ts";
 
 let volume = likeNode(new Volume());
 let fs: IFs = createFsFromVolume(volume);
@@ -32,6 +33,16 @@ export function readDiskFile(file: string): Buffer | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether a path learner code returned names the disk file `file` (a POSIX path, memfs's form). On
+ * Windows `path.join("/downloads", "a.txt")` is `\\downloads\\a.txt`, the same file for memfs: both forms
+ * are right there. Elsewhere the path must be exactly `file`.
+ */
+export function isDiskPath(observed: unknown, file: string): boolean {
+  if (typeof observed !== "string") return false;
+  return (learnerSep() === "\\" ? unixify(observed) : observed) === file;
 }
 
 export function diskExists(file: string): boolean {
