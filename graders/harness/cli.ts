@@ -24,6 +24,7 @@ import { DEFAULT_TARGET } from "./paths.ts";
 import type { GradeReport } from "./report.ts";
 import { progressBar, renderScoreboard } from "./scoreboard.ts";
 import { exitAfterFlush, isEntryModule } from "./entry.ts";
+import { forTerminal, terminalStyle } from "./terminal.ts";
 
 const USAGE = `usage: npm test [-- <exercise>...]
        npm run grade -- [--target <dir>] [--json <file>] [--verbose] [<exercise>...]
@@ -176,10 +177,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (options.checks.length) {
     const { ok, lines } = checkVerdicts(report!, options.checks);
-    console.log(lines.join("\n"));
+    console.log(forTerminal(lines.join("\n")));
     return ok ? 0 : 1;
   }
-  console.log(renderScoreboard(report!, { color: process.stdout.isTTY, verbose: options.verbose }));
+  const style = terminalStyle();
+  console.log(forTerminal(renderScoreboard(report!, { color: style.color, verbose: options.verbose }), style));
   return report!.score === report!.maxScore ? 0 : 1;
 }
 
@@ -193,7 +195,7 @@ async function batch(dir: string, out: string, shardSpec?: string): Promise<numb
       dir,
       ...(shardSpec ? { shard: shardSpec } : {}),
       onProgress: (done, total) => {
-        if (tty) process.stderr.write(`\r${progressBar(done, total, 30)} ${done}/${total} exercises graded`);
+        if (tty) process.stderr.write(forTerminal(`\r${progressBar(done, total, 30)} ${done}/${total} exercises graded`));
       },
     });
   } catch (error) {

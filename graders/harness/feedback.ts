@@ -117,7 +117,7 @@ export function describeLoadError(error: unknown): string {
     const where = /([^\s\[\]]+\.ts:\d+:\d+)/.exec(text)?.[1];
     return `it does not compile: ${problem ?? text.split("\n")[0]}${where ? ` (at ${where})` : ""}`;
   }
-  const frame = error instanceof Error ? /^\s*at .*?((?:\/|[A-Za-z]:\\)[^\s():]+\.ts):(\d+)/m.exec(error.stack ?? "") : null;
+  const frame = error instanceof Error ? /^\s*at .*?((?:[A-Za-z]:[\\/]|\/)[^\s():]+\.ts):(\d+)/m.exec(error.stack ?? "") : null;
   return `it throws while loading: ${showError(error)}${frame ? ` (at ${displayPath(frame[1]!)}:${frame[2]})` : ""}`;
 }
 

@@ -1,7 +1,7 @@
 /** The terminal scoreboard: per exercise, per check, total, and the next thing to work on. */
 import { EXERCISES } from "./exercises.ts";
 import { integrityNotice } from "./integrity.ts";
-import { displayPath } from "./paths.ts";
+import { displayDir } from "./paths.ts";
 import { isNotStarted, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
 
 export interface ScoreboardOptions {
@@ -37,7 +37,7 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
   const c = options.color ?? false;
   const green = paint(c, "32"), red = paint(c, "31"), yellow = paint(c, "33"), dim = paint(c, "2"), bold = paint(c, "1");
   const lines: string[] = [];
-  lines.push(bold(`Async TypeScript — scoreboard for ${displayPath(report.target)}/`));
+  lines.push(bold(`Async TypeScript — scoreboard for ${displayDir(report.target)}`));
   const notice = options.notice ?? integrityNotice(report.modified ?? []);
   if (notice) lines.push(yellow(`⚠ ${notice}`));
   lines.push("");

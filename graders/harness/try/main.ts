@@ -12,6 +12,7 @@ import { findExercise } from "../exercises.ts";
 import { DEFAULT_TARGET } from "../paths.ts";
 import { runTry } from "./run.ts";
 import { exitAfterFlush, isEntryModule } from "../entry.ts";
+import { forTerminal } from "../terminal.ts";
 
 const USAGE = "usage: npm run try -- <exercise> [--target <dir>] [--fast]   (exercise: 01, 02 or 03)";
 
@@ -34,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const target = path.resolve(values.target ?? DEFAULT_TARGET);
-  const result = await runTry(info, target, { print: (line) => console.log(line), fast: values.fast ?? false });
+  const result = await runTry(info, target, { print: (line) => console.log(forTerminal(line)), fast: values.fast ?? false });
   return result.ok ? 0 : 1;
 }
 
