@@ -9,29 +9,42 @@
  * Part 1 — `AsyncQueue<T>`, a first-in first-out queue whose operations wait instead of failing:
  *   - `new AsyncQueue(maxSize?)`: at most `maxSize` items; 0 or omitted = unbounded. A maxSize that is
  *     not a non-negative integer (-1, 1.5, NaN, Infinity) throws a `RangeError`.
+ *   - Items can be any value: `0`, `""`, `null`, `undefined` and `false` are items like any other.
  *   - `size`: the number of items currently in the queue (putters still waiting are not counted).
  *   - `put(item)`: resolves once the item is in the queue. While the queue is full it waits; waiting
- *     putters get in one at a time, in the order they called `put`, as `get` makes room.
- *   - `get()`: resolves with the oldest item (FIFO). While the queue is empty it waits; waiting getters
- *     are served in the order they called `get`.
- *   - `taskDone()`: marks one item as handled. Calling it more times than items were put throws an `Error`.
- *   - `join()`: resolves once every item put so far has been marked done with `taskDone()` (at once if
- *     there is nothing unfinished). An item taken with `get()` is not done until `taskDone()`.
+ *     putters get in one at a time, in the order they called `put`, as `get` makes room. A `put`
+ *     called later never overtakes them, not even one called right after the `get` that made room.
+ *   - `get()`: resolves with the oldest item (FIFO). While the queue is empty it waits; waiting
+ *     getters are served in the order they called `get`: an item put goes to the getter that has
+ *     waited longest, never to a `get` called after the `put`.
+ *   - `taskDone()`: marks one item as handled. Calling it more times than items were put (taken
+ *     with `get()` or not) throws an `Error`.
+ *   - `join()`: resolves once every item put so far has been marked done with `taskDone()` (at once
+ *     if there is nothing unfinished). An item taken with `get()` is not done until `taskDone()`.
+ *     This holds every time: once a round of items is done, new puts make a new `join()` wait again.
  *   Resolve waiting promises directly when something changes (keep their resolve functions); do not poll
  *   with timers.
  *
  * Part 2 — `enrichCsv(inputPath, outputPath, { apiUrl, workers = 3, queueSize = 10 })`:
- *   - Input: a CSV file. The first line is the header, with an `id` column. Fields never contain commas
- *     or quotes. Lines end with LF ("\n") or CRLF ("\r\n"); blank lines are skipped; the last line may
- *     or may not end with a newline. Each row becomes an object header → string value.
+ *   - Input: a CSV file. The first line is the header, with an `id` column (in any position).
+ *     Fields never contain commas or quotes. Lines end with LF ("\n") or CRLF ("\r\n"); blank lines
+ *     are skipped (in a CRLF file too); the last line may or may not end with a newline. Each row
+ *     becomes an object header → string value, the text exactly as in the file ("007" stays "007").
+ *   - `workers` and `queueSize` left out or `undefined` take their defaults (3 and 10).
  *   - One producer puts each row into an `AsyncQueue` created with `maxSize = queueSize` (call its
  *     `put`). Reading the whole file at once is accepted; streaming it line by line is recommended
  *     (`node:readline` over `fs.createReadStream`).
  *   - `workers` concurrent workers take rows from the queue and request
  *       GET `${apiUrl}/enrich?id=${encodeURIComponent(row.id)}`
- *     (global `fetch` or `node:http`). A 2xx answer whose body is a JSON object is merged over the
- *     row, `{ ...row, ...body }`, and written to `outputPath` as one line of JSON (JSON Lines), in any
- *     order. A 2xx body that is not a JSON object fails the row.
+ *     (global `fetch` or `node:http`). `apiUrl` may carry a port and a path, which are kept:
+ *     with "http://host:8080/api/v1" the request is GET http://host:8080/api/v1/enrich?id=7 (build
+ *     the URL as text: `new URL("/enrich", apiUrl)` would drop the path).
+ *   - Any 2xx answer (200 to 299, not only 200) whose body is a JSON object is a success: it is
+ *     merged over the row, `{ ...row, ...body }`, and written to `outputPath` as one line of JSON
+ *     (JSON Lines), in any order. A 2xx body that is not a JSON object (an array, a string, `null`,
+ *     no body at all) fails the row.
+ *   - `outputPath` is created, or replaced if it exists: never appended to. When enrichCsv resolves, it
+ *     holds the lines of this run only.
  *   - A row whose request fails (a non-2xx status, a network error, a body that is not a JSON object)
  *     is not written: it is listed in `failed` as `{ id, reason }` and the other rows go on. Nothing
  *     is lost: `read === written + failed.length`.

@@ -6,10 +6,12 @@
  * to recover: 100 ms, then 200 ms, then 400 ms… ("exponential backoff").
  *
  * Build `retryAsync(fn, maxAttempts, backoffMs)`:
- *   - Call `fn(1)`. If its promise resolves, resolve with that value at once.
- *   - If attempt k fails (its promise rejects, or `fn` throws synchronously) and k < maxAttempts,
- *     wait `backoffMs * 2 ** (k - 1)` ms, then call `fn(k + 1)`.
- *     With backoffMs = 100 the waits are 100, 200, 400, … ms.
+ *   - Call `fn(1)`. If its promise resolves, resolve with that value at once, whatever it is
+ *     (`undefined`, `0`, `null`, `""` and `false` are values like any other).
+ *   - If attempt k fails (its promise rejects, or `fn` throws synchronously, whatever the reason: an
+ *     Error, or `undefined`, `null`, `0`…) and k < maxAttempts, wait `backoffMs * 2 ** (k - 1)` ms, then
+ *     call `fn(k + 1)`. With backoffMs = 100 the waits are 100, 200, 400, … ms, with no upper limit.
+ *   - Wait for every attempt for as long as it takes: there is no time limit on an attempt.
  *   - If attempt `maxAttempts` fails, reject with that attempt's error itself (the same object,
  *     not a copy or a wrapper), without waiting first.
  *   - `maxAttempts` must be a positive integer and `backoffMs` a finite number >= 0 (0 is fine).

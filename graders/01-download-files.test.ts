@@ -13,7 +13,7 @@ import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import type * as Exercise from "../exercises/01-download-files.ts";
 import { settle, useVirtualClock } from "./harness/clock.ts";
-import { diskFiles, diskFs, isDiskPath, readDiskFile, writeDiskFile } from "./harness/disk.ts";
+import { diskFiles, diskFs, heldWrites, holdWrites, isDiskPath, readDiskFile, writeDiskFile } from "./harness/disk.ts";
 import { expectThat, plural, show, showError } from "./harness/feedback.ts";
 import { defineExercise } from "./harness/grader.ts";
 import { Gates, HttpResponse, http, useNetwork, type HeldRequest } from "./harness/network.ts";
@@ -210,13 +210,17 @@ beforeEach(() => {
   diskFs().mkdirSync(tmpdir(), { recursive: true });
 });
 
+// A check that failed may leave the learner's code waiting on held requests, bodies or writes: let it
+// finish here, so it never runs on into the next check.
 afterEach(async () => {
   for (let round = 0; round < 100; round++) {
     const held = openGates.flatMap((g) => g.waiting);
     const bodies = openBodies.flatMap((b) => b.held);
-    if (!held.length && !bodies.length) break;
+    const writes = heldWrites()?.waiting ?? [];
+    if (!held.length && !bodies.length && !writes.length) break;
     for (const r of held) r.release();
     for (const b of bodies) b.release();
+    for (const w of writes) w.release();
     await flush();
   }
   openGates.length = 0;
@@ -337,9 +341,17 @@ interface WindowReport {
  * Downloads `count` files, releasing one held request at a time (`pick` chooses which), and compares the
  * number in flight after every step with a sliding window of `limit`: min(limit, downloads not finished).
  */
-async function driveWindow(base: string, count: number, limit: number, options: Options | undefined, pick: Pick, dir = DIR): Promise<WindowReport> {
+async function driveWindow(
+  base: string,
+  count: number,
+  limit: number,
+  options: Options | undefined,
+  pick: Pick,
+  dir = DIR,
+  respond?: (url: URL) => Response,
+): Promise<WindowReport> {
   diskFs().mkdirSync(dir, { recursive: true });
-  const gates = gated(`${base}/*`);
+  const gates = gated(`${base}/*`, respond);
   const urls = Array.from({ length: count }, (_, i) => `${base}/file-${String(i + 1).padStart(2, "0")}.txt`);
   const run = await start(urls, dir, options);
   let problem: WindowReport["problem"];
@@ -380,12 +392,12 @@ function expectWindow(report: WindowReport, count: number, limit: number, setup:
   expectResolved(run, count, setup);
 }
 
-check("default-window", "keeps exactly 5 downloads in flight by default (12 URLs)", 4, async () => {
+check("default-window", "keeps exactly 5 downloads in flight by default (12 URLs)", 3, async () => {
   const report = await driveWindow(site("default-window"), 12, 5, undefined, oldestFirst);
   expectWindow(report, 12, 5, "with 12 URLs and no options");
 });
 
-check("sliding-window", "starts the next download as soon as any one finishes: a sliding window, not batches", 4, async () => {
+check("sliding-window", "starts the next download as soon as any one finishes: a sliding window, not batches", 3, async () => {
   // The newest request is answered first: a window that waits for the oldest one, or for a whole batch, stalls.
   const report = await driveWindow(site("sliding-window"), 9, 3, { maxConcurrent: 3 }, newestFirst);
   expectWindow(report, 9, 3, "with 9 URLs and maxConcurrent 3, answering the newest request first");
@@ -402,6 +414,47 @@ check("other-limits", "respects maxConcurrent 2 and 8, and starts every URL when
     const report = await driveWindow(`${site("other-limits")}/${name}`, count, limit, { maxConcurrent: limit }, pick, `${DIR}/${name}`);
     expectWindow(report, count, limit, `with ${count} URLs and maxConcurrent ${limit}`);
   }
+});
+
+check("window-with-failures", "keeps the window exact when downloads fail: a failed download frees exactly one slot", 2, async () => {
+  // Every third URL fails when answered (a 404, or the connection drops): a limiter that frees a slot twice
+  // on failure, or never, shows here.
+  const fails = (url: URL) => /file-(03|06|09)/.test(url.pathname);
+  const respond = (url: URL): Response =>
+    !fails(url) ? new HttpResponse(text(`contents of ${url.pathname}`)) : url.pathname.includes("06") ? HttpResponse.error() : new HttpResponse("Not Found", { status: 404 });
+  const report = await driveWindow(site("window-with-failures"), 10, 3, { maxConcurrent: 3 }, oldestFirst, DIR, respond);
+  expectWindow(report, 10, 3, "with 10 URLs and maxConcurrent 3, URLs 3 and 9 answering 404 and URL 6 dropping its connection");
+});
+
+check("slot-until-written", "a download holds its slot until its file is written: while writes are slow, no new request starts", 2, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("slot-until-written");
+  const names = ["w-1.txt", "w-2.txt", "w-3.txt", "w-4.txt", "w-5.txt"];
+  serve(base, Object.fromEntries(names.map((n) => [`/${n}`, `body of ${n}`])));
+  // Every response arrives at once; every write to the disk waits until the check lets it finish.
+  const writes = holdWrites();
+  const run = await start(names.map((n) => `${base}/${n}`), DIR, { maxConcurrent: 2 });
+  const complete = () => names.filter((n) => {
+    const file = path.posix.join(DIR, n);
+    return readDiskFile(file)?.toString() === `body of ${n}` && !writes.waiting.some((w) => isDiskPath(w.file, file));
+  }).length;
+  const timeline: string[] = [];
+  for (let round = 0; round < 50; round++) {
+    await flush();
+    const written = complete();
+    timeline.push(`${net.requests.length} requested / ${written} written`);
+    expectThat(net.requests.length <= 2 + written, {
+      observed: `with 5 URLs, maxConcurrent 2 and slow disk writes: ${timeline.join(", ")} — ${net.requests.length - written} downloads were holding a slot`,
+      expected: "at most 2 downloads between their request and the end of their file's write: requests made ≤ 2 + files completely written",
+      hint: "free the slot only after the file is completely written (await the write, or the stream's 'finish'), not once the body has been read",
+    });
+    const next = writes.waiting[0];
+    if (!next) break;
+    next.release();
+  }
+  writes.releaseAll();
+  await flush();
+  expectResolved(run, 5, "with slow disk writes");
 });
 
 check("one-at-a-time", "with maxConcurrent 1, starts each download only after the previous file is written", 2, async () => {
@@ -436,7 +489,7 @@ check("one-at-a-time", "with maxConcurrent 1, starts each download only after th
 // ---------------------------------------------------------------------------------------------------------
 // Results and files
 
-check("results-order", "resolves with one result per URL in input order, each file holding its own body", 3, async () => {
+check("results-order", "resolves with one result per URL in input order, each file holding its own body", 2, async () => {
   diskFs().mkdirSync(DIR, { recursive: true });
   const base = site("results-order");
   const names = ["alpha.txt", "bravo.txt", "charlie.txt", "delta.txt", "echo.txt", "foxtrot.txt"];
@@ -462,7 +515,7 @@ check("results-order", "resolves with one result per URL in input order, each fi
   }
 });
 
-check("binary-safe", "writes binary bodies byte for byte (a PNG, 256 KiB of random bytes)", 3, async () => {
+check("binary-safe", "writes binary bodies byte for byte (a PNG, 256 KiB of random bytes)", 2, async () => {
   diskFs().mkdirSync(DIR, { recursive: true });
   const base = site("binary-safe");
   const random = pseudoRandomBytes(256 * 1024, 0x01d0f11e);
@@ -488,7 +541,7 @@ function pseudoRandomBytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
-check("http-errors", "reports a 404 or 500 as a rejected result naming URL and status, leaves no file, finishes the rest", 3, async () => {
+check("http-errors", "reports a 404 or 500 as a rejected result naming URL and status, leaves no file, finishes the rest", 2, async () => {
   diskFs().mkdirSync(DIR, { recursive: true });
   const base = site("http-errors");
   serve(base, {
@@ -531,6 +584,30 @@ check("http-errors", "reports a 404 or 500 as a rejected result naming URL and s
   for (const [file, body] of Object.entries(ok)) {
     expectFulfilled(run, `${base}/${path.posix.basename(file)}`, file, what);
     expectFile(file, text(body), what);
+  }
+});
+
+check("any-2xx", "saves the body of any 2xx answer (201, 203, 204 with no body, an empty 200) as the file", 1, async () => {
+  diskFs().mkdirSync(DIR, { recursive: true });
+  const base = site("any-2xx");
+  const cases: [name: string, status: number, body: string | null][] = [
+    ["created.json", 201, '{"id":7}'],
+    ["cached.txt", 203, "from a cache"],
+    ["no-content.txt", 204, null],
+    ["empty.txt", 200, ""],
+  ];
+  serve(base, Object.fromEntries(cases.map(([n, status, body]) => [`/${n}`, { status, body }])));
+  const run = await download(cases.map(([n]) => `${base}/${n}`), DIR);
+  const what = "with answers 201, 203, 204 (no body) and an empty 200";
+  expectResolved(run, cases.length, what);
+  for (const [n, status, body] of cases) {
+    const file = path.posix.join(DIR, n);
+    const r = resultFor(run, `${base}/${n}`);
+    expectThat(r?.status === "fulfilled" && isDiskPath(r.path, file) && readDiskFile(file)?.toString() === (body ?? ""), {
+      observed: `${what}: the result for the ${status} answer ${base}/${n} is ${r ? showResult(r) : "missing"}${readDiskFile(file) === undefined ? `, and there is no file ${file}` : ""}`,
+      expected: `{ status: "fulfilled", path: ${show(file)} } and the file holding ${body ? show(body) : "nothing (an empty file)"}`,
+      hint: "every 2xx status is a success (response.ok), not only 200; a body that is empty, or absent as with 204, makes an empty file",
+    });
   }
 });
 
@@ -586,6 +663,22 @@ check("creates-dir", "creates a missing outputDir with its parents, and accepts 
   });
 });
 
+check("output-dir-forms", "path is exactly path.join(outputDir, filename) for a relative outputDir and one ending in /", 1, async () => {
+  const base = site("output-dir-forms");
+  serve(base, { "/a.txt": "A" });
+  for (const dir of ["downloads/today", "./exports", "/downloads/2024/"]) {
+    diskFs().mkdirSync(dir, { recursive: true }); // (creating outputDir is another check's)
+    const run = await download([`${base}/a.txt`], dir);
+    const file = path.posix.join(dir, "a.txt");
+    const r = resultFor(run, `${base}/a.txt`);
+    expectThat(r?.status === "fulfilled" && isDiskPath(r.path, file) && readDiskFile(file)?.toString() === "A", {
+      observed: `with outputDir ${show(dir)}: downloadFiles ${describeRun(run)}`,
+      expected: `{ url: ${show(`${base}/a.txt`)}, status: "fulfilled", path: ${show(file)} } (path.join(${show(dir)}, "a.txt")), the file written there`,
+      hint: "build the path with path.join(outputDir, filename): it handles a relative outputDir and a trailing slash; a template string gives \"/downloads/2024//a.txt\"",
+    });
+  }
+});
+
 check("file-names", "names each file after the URL path's last segment, decoded, without query or fragment", 2, async () => {
   diskFs().mkdirSync(DIR, { recursive: true });
   const base = site("file-names");
@@ -615,7 +708,7 @@ check("file-names", "names each file after the URL path's last segment, decoded,
   }
 });
 
-check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name, not http) without a request", 3, async () => {
+check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name, not http) without a request", 2, async () => {
   diskFs().mkdirSync(DIR, { recursive: true });
   writeDiskFile("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
   const base = site("unsafe-urls");
@@ -676,21 +769,23 @@ check("unsafe-urls", "rejects invalid and unsafe URLs (../ traversal, empty name
 // ---------------------------------------------------------------------------------------------------------
 // Arguments, completion, sandbox
 
-check("range-error", "rejects with RangeError for a maxConcurrent that is not a positive integer, before any request", 1, async () => {
+check("range-error", "rejects with RangeError for a maxConcurrent that is not a positive integer, before any request (even for [])", 1, async () => {
   diskFs().mkdirSync(DIR, { recursive: true });
   const base = site("range-error");
   serve(base, { "/a.txt": "A", "/b.txt": "B" });
-  for (const maxConcurrent of [0, -1, 2.5, NaN, Infinity]) {
+  const cases: [urls: string[], maxConcurrent: number][] = [0, -1, 2.5, NaN, Infinity].map((n) => [[`${base}/a.txt`, `${base}/b.txt`], n]);
+  cases.push([[], 0], [[], -1]);
+  for (const [urls, maxConcurrent] of cases) {
     const before = net.requests.length;
-    const run = await download([`${base}/a.txt`, `${base}/b.txt`], DIR, { maxConcurrent });
+    const run = await download(urls, DIR, { maxConcurrent });
     const requests = net.requests.length - before;
     expectThat(run.state === "rejected" && run.reason instanceof RangeError && requests === 0, {
-      observed: `with maxConcurrent ${maxConcurrent}, downloadFiles ${describeRun(run)}${requests ? ` after ${plural(requests, "request")}` : ""}`,
+      observed: `with ${urls.length ? `${urls.length} URLs` : "no URLs ([])"} and maxConcurrent ${maxConcurrent}, downloadFiles ${describeRun(run)}${requests ? ` after ${plural(requests, "request")}` : ""}`,
       expected: "a promise rejected with a RangeError, and no request",
       hint:
         run.state === "threw"
           ? "report errors through the promise: in an async function, `throw new RangeError(…)` rejects it"
-          : "check Number.isInteger(maxConcurrent) && maxConcurrent >= 1 first, and throw a RangeError otherwise",
+          : "check Number.isInteger(maxConcurrent) && maxConcurrent >= 1 before anything else (even before returning [] for no URLs), and throw a RangeError otherwise",
     });
   }
 });

@@ -3,10 +3,11 @@
  * "not started" message on every check, and every known submission gets exactly its declared verdict.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { EXERCISES } from "../graders/harness/exercises.ts";
 import { REPO_ROOT } from "../graders/harness/paths.ts";
 import type { GradeReport } from "../graders/harness/report.ts";
@@ -29,9 +30,22 @@ export function runTsx(args: string[], env: NodeJS.ProcessEnv = {}): string {
   return execFileSync(process.execPath, ["graders/harness/launch.mjs", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-beforeAll(() => {
+/** Files hostile submissions try to write on the real disk (the escape-* hostile submissions): none may appear. */
+const escapedMarkers = () => readdirSync(tmpdir()).filter((name) => name.startsWith("async-course-escaped-"));
+/** A real listener on loopback that hostile submissions try to reach (raw-socket): no connection may arrive. */
+const listener = createServer((socket) => {
+  connections++;
+  socket.destroy();
+});
+let connections = 0;
+afterAll(() => void listener.close());
+
+beforeAll(async () => {
+  for (const name of escapedMarkers()) rmSync(path.join(tmpdir(), name), { force: true });
+  await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+  const port = (listener.address() as AddressInfo).port;
   const out = path.join(mkdtempSync(path.join(tmpdir(), "selftest-")), "known.json");
-  runTsx(["selftest/grade-known.ts", out]);
+  runTsx(["selftest/grade-known.ts", out], { GRADE_SELFTEST_LISTENER_PORT: String(port) });
   const data = JSON.parse(readFileSync(out, "utf8")) as {
     seconds: number;
     runs: { label: string; report: GradeReport }[];
@@ -111,6 +125,11 @@ describe("hostile submissions cost only their own exercise", () => {
     }
   });
 
+  test("nothing reached the real disk or a real listener (the escape-*, raw-socket and child-process submissions tried)", () => {
+    expect(escapedMarkers(), "files written on the real disk by learner code").toEqual([]);
+    expect(connections, "connections that reached a real listener on 127.0.0.1").toBe(0);
+  });
+
   test("a missing file is an error for that exercise only", () => {
     const report = reports.get("missing-file")!;
     const ex = report.exercises.find((e) => e.id === "03-retry-async")!;
@@ -160,5 +179,32 @@ describe.skipIf(process.env.SELFTEST_WINDOWS_PATHS === "0")("Windows paths: the 
       return native.join("\n") === windows.join("\n") ? [] : [`${label}: ${windows.filter((v) => !native.includes(v)).join("; ")}`];
     });
     expect(differ).toEqual([]);
+  });
+});
+
+describe("the coverage audit (graders/COVERAGE.md) names every check, and only checks that exist", () => {
+  const audit = readFileSync(path.join(REPO_ROOT, "graders", "COVERAGE.md"), "utf8");
+  /** "## <exercise id>" sections: the clause rows (first table) and every `name` the section mentions. */
+  const sections = new Map(
+    audit.split(/^## /m).slice(1).map((text) => {
+      const id = text.split("\n")[0]!.trim();
+      const tables = text.split(/\n\n/).filter((block) => block.trimStart().startsWith("|"));
+      const clauses = (tables[0] ?? "").split("\n").slice(2).filter((row) => row.startsWith("|"));
+      return [id, { clauses, text }] as const;
+    }),
+  );
+
+  test.each(EXERCISES.map((e) => e.id))("%s", (id) => {
+    const section = sections.get(id);
+    expect(section, `graders/COVERAGE.md has no "## ${id}" section`).toBeDefined();
+    const checks = reports.get("solutions")!.exercises.find((e) => e.id === id)!.tests.map((t) => t.id);
+    const cell = (row: string) => row.split("|").at(-2) ?? "";
+    const named = new Set(section!.clauses.flatMap((row) => [...cell(row).matchAll(/`([\w-]+)`/g)].map((m) => m[1]!)));
+    expect(section!.clauses.filter((row) => !/`[\w-]+`/.test(cell(row))), "clauses that name no check").toEqual([]);
+    expect([...named].filter((c) => !checks.includes(c)), "checks named in the audit that the grader does not have").toEqual([]);
+    expect(checks.filter((c) => !named.has(c)), "checks of the grader that no clause names").toEqual([]);
+    const known = new Set(submissions.filter((s) => s.exercise === id).map((s) => s.name));
+    const proofs = [...section!.text.matchAll(/`(correct-[\w-]+)`/g)].map((m) => m[1]!);
+    expect(proofs.filter((p) => !known.has(p)), "correct submissions the audit names that do not exist").toEqual([]);
   });
 });

@@ -56,6 +56,8 @@ const onlyChecks = process.env.GRADE_ONLY_CHECKS ? new Set(process.env.GRADE_ONL
 
 /** What learner code did during the current check that the check itself may only see indirectly. */
 const seen = { stub: false, exit: undefined as string | undefined, leak: undefined as string | undefined };
+/** Counts checks: a call made in one check that resolves during a later one is not that check's leak. */
+let checkNumber = 0;
 
 export function defineExercise<M extends object>(id: string) {
   const info = findExercise(id);
@@ -118,6 +120,7 @@ export function defineExercise<M extends object>(id: string) {
     const meta: CheckMeta = { exercise: id, check: checkId, points };
     const selected = onlyChecks === undefined || onlyChecks.has(`${id}/${checkId}`);
     (selected ? test : test.skip)(title, { meta: { grading: meta } }, async ({ task }) => {
+      checkNumber++;
       seen.stub = false;
       seen.exit = undefined;
       seen.leak = undefined;
@@ -197,7 +200,9 @@ function observe(mod: Record<string, unknown>): Record<string, unknown> {
       apply(target, thisArg, args) {
         try {
           const result: unknown = Reflect.apply(target, thisArg, args);
-          if (result instanceof Promise) result.then(() => resolved(name), notice);
+          const calledIn = checkNumber;
+          // (A call a failed check left running may resolve during a later check: not that check's leak.)
+          if (result instanceof Promise) result.then(() => calledIn === checkNumber && resolved(name), notice);
           return result;
         } catch (error) {
           notice(error);

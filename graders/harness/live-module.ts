@@ -8,8 +8,17 @@
  * getters sees the current function on every call.
  */
 import { createRequire } from "node:module";
+import { CLOSED } from "./doors.ts";
 
 const require = createRequire(import.meta.url);
+
+/**
+ * The real builtins the sandbox serves or stands in for, captured when this module loads: the setup file
+ * imports it before any learner code runs, while `require` still gives real modules (doors.ts).
+ */
+const REAL = new Map<string, Record<string, unknown>>(
+  ["fs", "fs/promises", "http", "https", "timers", "timers/promises", "module", ...Object.keys(CLOSED)].map((name) => [name, require(name) as Record<string, unknown>]),
+);
 
 /** A module facade: named exports and `default` all forward to `current()` at access time. */
 export function liveModule(current: () => object, keys: Iterable<string>): Record<string, unknown> {
@@ -41,11 +50,27 @@ export function liveModule(current: () => object, keys: Iterable<string>): Recor
 
 /** The CommonJS object of a builtin: the one MSW and fake-timers patch in place. */
 export function builtin(name: string): Record<string, unknown> {
-  return require(name) as Record<string, unknown>;
+  const real = REAL.get(name);
+  if (!real) throw new Error(`live-module: ${name} was not captured at start-up`);
+  return real;
 }
 
 /** A facade over a builtin's CommonJS object, so ESM imports follow its patches. */
 export function liveBuiltin(name: string): Record<string, unknown> {
-  const real = builtin(name);
+  const real = name === "timers/promises" ? timersPromises() : builtin(name);
   return liveModule(() => real, Object.keys(real));
+}
+
+/**
+ * `timers/promises` whose `scheduler.wait(ms)` is its `setTimeout(ms)` (what Node documents it to be):
+ * fake-timers patches `setTimeout`, `setInterval` and `setImmediate` there, but not `scheduler`, so a
+ * retry loop built on scheduler.wait would wait in real time. Everything else is the module itself.
+ */
+export function timersPromises(): Record<string, unknown> {
+  const real = builtin("timers/promises") as { setTimeout: (ms?: number, value?: unknown, options?: object) => Promise<unknown>; scheduler?: object };
+  const scheduler = real.scheduler;
+  if (!scheduler) return real;
+  const live = Object.create(scheduler) as Record<string, unknown>;
+  live.wait = (delay?: number, options?: object) => real.setTimeout(delay, undefined, options);
+  return new Proxy(real, { get: (target, key) => (key === "scheduler" ? live : Reflect.get(target, key)) });
 }

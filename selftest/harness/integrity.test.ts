@@ -24,7 +24,7 @@ test("a changed, added or removed grading file is named", () => {
   for (const rel of [...gradingFiles(), MANIFEST]) cpSync(path.join(REPO_ROOT, rel), path.join(copy, rel), { recursive: true });
   expect(modifiedFiles(copy)).toEqual([]);
   const grader = path.join(copy, "graders/03-retry-async.test.ts");
-  writeFileSync(grader, readFileSync(grader, "utf8").replace("5, async", "50, async"));
+  writeFileSync(grader, readFileSync(grader, "utf8").replace('"exact-backoff", "', '"exact-backoff", "edited: '));
   writeFileSync(path.join(copy, "graders/harness/extra.ts"), "export {};\n");
   expect(modifiedFiles(copy)).toEqual(["graders/03-retry-async.test.ts", "graders/harness/extra.ts"]);
   expect(integrityNotice(modifiedFiles(copy))).toMatch(/^modified tests: graders\/03-retry-async.test.ts, graders\/harness\/extra.ts differ/);
