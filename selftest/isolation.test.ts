@@ -11,6 +11,7 @@ import { expect, test } from "vitest";
 import { gradingFiles, MANIFEST } from "../graders/harness/integrity.ts";
 import { REPO_ROOT } from "../graders/harness/paths.ts";
 import type { GradeReport } from "../graders/harness/report.ts";
+import { knownSubmissions } from "./known.ts";
 
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
 
@@ -25,10 +26,10 @@ function grade(root: string, args: string[]) {
 }
 
 /** A folder with the reference solutions, one exercise replaced by a hostile file. */
-function solutionsWith(exercise: string, hostile: string): string {
+function solutionsWith(exercise: string, hostile: string, folder = "hostile"): string {
   const dir = mkdtempSync(path.join(tmpdir(), "hostile-"));
   cpSync(path.join(REPO_ROOT, "solutions"), dir, { recursive: true });
-  cpSync(path.join(REPO_ROOT, "fixtures", exercise, "hostile", `${hostile}.ts`), path.join(dir, `${exercise}.ts`));
+  cpSync(path.join(REPO_ROOT, "fixtures", exercise, folder, `${hostile}.ts`), path.join(dir, `${exercise}.ts`));
   return dir;
 }
 
@@ -91,7 +92,8 @@ test("a skipped, focused-away or removed check is never counted as passed, and t
   );
   const f = grade(focused, ["03"]);
   const others = f.report.exercises[0]!.tests.filter((t) => t.id !== "first-success");
-  expect(others.length).toBe(10);
+  const checksOf03 = readFileSync(path.join(REPO_ROOT, "graders/03-retry-async.test.ts"), "utf8").match(/^check\("/gm)!.length;
+  expect(others.length).toBe(checksOf03 - 1);
   for (const t of others) expect(`${t.id} ${t.status} ${t.points}`).toBe(`${t.id} error 0`);
   expect(f.report.score).toBeLessThanOrEqual(3);
   expect(f.report.modified).toEqual(["graders/harness/grader.ts"]);
@@ -149,4 +151,22 @@ test.runIf(process.platform === "linux").each(["SIGINT", "SIGTERM"] as const)(
     expect(readdirSync(tmp).filter((name) => !name.startsWith("tsx-"))).toEqual([]); // tsx keeps its compile cache there
   },
   60_000,
+);
+
+/** Aimed at the grading process itself: each is graded through the CLI, beside the other solutions. */
+const processHostile = knownSubmissions(REPO_ROOT, "hostile-process");
+
+test.each(processHostile.map((s) => [`${s.exercise}/${s.name}`, s] as const))(
+  "%s costs only its own exercise, with a true message, in bounded time",
+  (_label, s) => {
+    const { report, seconds, output } = grade(REPO_ROOT, ["--target", solutionsWith(s.exercise, s.name, "hostile-process")]);
+    const ex = report.exercises.find((e) => e.id === s.exercise)!;
+    expect(ex.score).toBe(0);
+    expect(s.fails).toBe("all");
+    if (s.message) expect(ex.message ?? "").toMatch(s.message);
+    expect(output).toMatch(s.message ?? /./);
+    for (const other of report.exercises.filter((e) => e.id !== s.exercise)) expect(`${other.id} ${other.score}/${other.maxScore}`).toBe(`${other.id} ${other.maxScore}/${other.maxScore}`);
+    expect(seconds).toBeLessThan(60);
+  },
+  90_000,
 );

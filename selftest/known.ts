@@ -22,7 +22,8 @@ export interface KnownSubmission {
   exercise: string;
   name: string;
   file: string;
-  kind: "submissions" | "hostile";
+  /** hostile-process: aimed at the grading process itself, graded through the CLI only (isolation.test.ts). */
+  kind: "submissions" | "hostile" | "hostile-process";
   /** Check ids that must not pass; empty for full marks; "all" for every check. */
   fails: string[] | "all";
   /** For hostile ones: every failure message must match this. */

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { EXERCISES } from "./exercises.ts";
 import { GradingTimeout, gradeIsolated } from "./isolated.ts";
-import { buildReport, type GradeReport } from "./report.ts";
+import { ungradedReport, type GradeReport } from "./report.ts";
 
 export interface Submission {
   /** The subfolder's name: the learner. */
@@ -92,13 +92,9 @@ export async function gradeBatch(options: BatchOptions): Promise<{ name: string;
     reports = await gradeIsolated(runs, { deadlineMs, onProgress: options.onProgress });
   } catch (error) {
     if (!(error instanceof GradingTimeout)) throw error;
-    reports = submissions.map((s) => timedOutReport(s.target, error.message));
+    reports = submissions.map((s) => ungradedReport(s.target, error.message));
   }
   return submissions.map((s, i) => ({ name: s.name, report: reports[i]! }));
 }
 
 /** The report of a target whose grading never finished: every exercise an error with that reason. */
-export function timedOutReport(target: string, message: string, exercises?: readonly string[]): GradeReport {
-  const report = buildReport(target, [], exercises);
-  return { ...report, exercises: report.exercises.map((e) => ({ ...e, message })) };
-}

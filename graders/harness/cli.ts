@@ -16,12 +16,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { gradeBatch, gradebookCsv, parseShard, timedOutReport } from "./batch.ts";
+import { gradeBatch, gradebookCsv, parseShard } from "./batch.ts";
 import { GradingTimeout, gradeIsolated } from "./isolated.ts";
 import { EXERCISES, findExercise } from "./exercises.ts";
 import { FORMATS, formatReport, isFormat, type Format } from "./formats.ts";
 import { DEFAULT_TARGET } from "./paths.ts";
-import type { GradeReport } from "./report.ts";
+import { ungradedReport, type GradeReport } from "./report.ts";
 import { progressBar, renderScoreboard } from "./scoreboard.ts";
 import { exitAfterFlush, isEntryModule } from "./entry.ts";
 import { forTerminal, terminalStyle } from "./terminal.ts";
@@ -166,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(error instanceof Error ? error.message : String(error));
       return 1;
     }
-    report = timedOutReport(options.target, error.message, options.exercises);
+    report = ungradedReport(options.target, error.message, options.exercises);
   }
   if (options.json) writeFileMakingDirs(options.json, JSON.stringify(report, null, 2) + "\n");
   if (options.format && options.out) writeFileMakingDirs(options.out, formatReport(report!, options.format));

@@ -26,7 +26,7 @@ const MAINTAINER_PATHS = ["selftest", "solutions", ".ci/", "classroom.ts", "expo
 /** Harness modules that only maintainers run (they need solutions/ or write the template). */
 const MAINTAINER_MODULES = new Set(["classroom.ts", "export.ts", "bench.ts"]);
 /** Fixture folders of the self-test's known submissions (correct, wrong and hostile ones). */
-const KNOWN_SUBMISSIONS = new Set(["submissions", "hostile"]);
+const KNOWN_SUBMISSIONS = new Set(["submissions", "hostile", "hostile-process"]);
 /** A known submission declares its verdict on line 1 ("// expect: …"), wherever it lives. */
 function isKnownSubmission(file: string): boolean {
   return file.endsWith(".ts") && statSync(file).isFile() && readFileSync(file, "utf8").startsWith("// expect:");

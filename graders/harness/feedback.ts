@@ -117,7 +117,9 @@ export function describeLoadError(error: unknown): string {
     const where = /([^\s\[\]]+\.ts:\d+:\d+)/.exec(text)?.[1];
     return `it does not compile: ${problem ?? text.split("\n")[0]}${where ? ` (at ${where})` : ""}`;
   }
-  const frame = error instanceof Error ? /^\s*at .*?((?:[A-Za-z]:[\\/]|\/)[^\s():]+\.ts):(\d+)/m.exec(error.stack ?? "") : null;
+  // The first frame in a .ts file that is not the harness's own (a stand-in throws from graders/harness/).
+  const frames = error instanceof Error ? [...(error.stack ?? "").matchAll(/^\s*at .*?((?:[A-Za-z]:[\\/]|\/)[^\s():]+\.ts):(\d+)/gm)] : [];
+  const frame = frames.find((f) => !/[\\/]graders[\\/]harness[\\/]/.test(f[1]!)) ?? frames[0];
   return `it throws while loading: ${showError(error)}${frame ? ` (at ${displayPath(frame[1]!)}:${frame[2]})` : ""}`;
 }
 

@@ -28,7 +28,7 @@ export function gradingFiles(root = REPO_ROOT): string[] {
   };
   walk("graders", (name) => name === "manifest.json");
   // What graders read from fixtures/ (not the known submissions, hostile cases or hints, which only the self-test and learners use).
-  walk("fixtures", (name) => ["submissions", "hostile", "hints.md"].includes(name));
+  walk("fixtures", (name) => ["submissions", "hostile", "hostile-process", "hints.md"].includes(name));
   if (existsSync(path.join(root, "vitest.config.ts"))) out.push("vitest.config.ts");
   return out.sort();
 }

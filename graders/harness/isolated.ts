@@ -10,10 +10,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { GradeOptions, GradeRun } from "./engine.ts";
+import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { killTree, treeRoot } from "./process-tree.ts";
 import { onShutdown } from "./shutdown.ts";
-import type { GradeReport } from "./report.ts";
+import { ungradedReport, type GradeReport } from "./report.ts";
 
 export const CHILD_SCRIPT = path.join(REPO_ROOT, "graders", "harness", "engine-child.ts");
 export const LAUNCHER = path.join(REPO_ROOT, "graders", "harness", "launch.mjs");
@@ -56,7 +57,56 @@ export interface IsolatedOptions extends GradeOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function gradeIsolated(runs: GradeRun[], { deadlineMs, onProgress, ...options }: IsolatedOptions): Promise<GradeReport[]> {
+/** The engine ended without a report, and not because of the deadline: learner code ended it. */
+export class EngineDied extends Error {}
+
+/**
+ * Grades `runs` in one engine process. If learner code ends that process (process.kill(process.ppid), a
+ * crash that takes it down), the exercises are graded again apart, each run on its own and then each
+ * exercise on its own, so only the exercise whose code ends the engine again is charged, with a true
+ * message. Everything stays within the one deadline.
+ */
+export async function gradeIsolated(runs: GradeRun[], options: IsolatedOptions): Promise<GradeReport[]> {
+  const deadline = performance.now() + options.deadlineMs;
+  try {
+    return await gradeOnce(runs, options);
+  } catch (error) {
+    if (!(error instanceof EngineDied)) throw error;
+    const reports: GradeReport[] = [];
+    for (const run of runs) reports.push(await gradeApart(run, options, deadline, error));
+    return reports;
+  }
+}
+
+/** One run graded again in an engine of its own; if that dies too, each of its exercises apart. */
+async function gradeApart(run: GradeRun, options: IsolatedOptions, deadline: number, first: EngineDied): Promise<GradeReport> {
+  const left = () => Math.max(1_000, deadline - performance.now());
+  const ids = run.exercises?.length ? run.exercises : EXERCISES.map((e) => e.id);
+  const parts: GradeReport[] = [];
+  for (const id of ids) {
+    const checks = run.checks?.filter((c) => c.startsWith(`${id}/`));
+    if (run.checks?.length && !checks?.length) continue;
+    try {
+      const [report] = await gradeOnce([{ ...run, exercises: [id], ...(checks ? { checks } : {}) }], { ...options, deadlineMs: left(), onProgress: undefined });
+      parts.push(report!);
+    } catch (error) {
+      if (error instanceof GradingTimeout) parts.push(ungradedReport(path.resolve(run.target), error.message, [id]));
+      else if (error instanceof EngineDied) parts.push(ungradedReport(path.resolve(run.target), `your code ended the grading process (${error.message || first.message}); a function must never end or kill the process that runs it`, [id]));
+      else throw error;
+    }
+  }
+  const exercises = parts.flatMap((p) => p.exercises);
+  const modified = parts.find((p) => p.modified)?.modified;
+  return {
+    target: path.resolve(run.target),
+    score: exercises.reduce((sum, e) => sum + e.score, 0),
+    maxScore: exercises.reduce((sum, e) => sum + e.maxScore, 0),
+    exercises,
+    ...(modified ? { modified } : {}),
+  };
+}
+
+async function gradeOnce(runs: GradeRun[], { deadlineMs, onProgress, ...options }: IsolatedOptions): Promise<GradeReport[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "grade-"));
   const request = path.join(dir, "request.json");
   const result = path.join(dir, "result.json");
@@ -96,7 +146,7 @@ export async function gradeIsolated(runs: GradeRun[], { deadlineMs, onProgress, 
       data = readFileSync(result, "utf8");
     } catch {
       if (timedOut) throw new GradingTimeout(`grading did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped`);
-      throw new Error(`the grading engine stopped (exit code ${code}) without a report:\n${output.text}`);
+      throw new EngineDied(`the grading engine stopped (${code === null ? "killed" : `exit code ${code}`}) without a report${output.text.trim() ? `: ${output.text.trim().split("\n").at(-1)}` : ""}`);
     }
     return JSON.parse(data) as GradeReport[];
   } finally {

@@ -139,6 +139,12 @@ export function buildReport(target: string, modules: ObservedModule[], only?: re
   };
 }
 
+/** Exercises that could not be graded (a deadline, an engine ended by learner code): 0 points and `message`. */
+export function ungradedReport(target: string, message: string, exercises?: readonly string[]): GradeReport {
+  const report = buildReport(target, [], exercises);
+  return { ...report, exercises: report.exercises.map((e) => ({ ...e, message })) };
+}
+
 export function isNotStarted(exercise: ExerciseReport): boolean {
   return exercise.tests.length > 0 && exercise.tests.every((t) => t.message?.startsWith("not started yet"));
 }
