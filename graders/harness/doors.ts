@@ -1,14 +1,14 @@
 /**
  * The doors to real builtins, closed for learner code whatever the import style.
  *
- * The setup file routes `import`s (static and dynamic) of fs, http(s) and timers to the sandbox and of the
- * modules below to stand-ins. The other ways to reach a builtin are closed here, once the grader file's
- * own modules have loaded (the harness keeps the real `fs` it captured then):
- *   - `createRequire(…)` from `node:module`: a require that hands out the same sandbox modules;
- *   - `process.getBuiltinModule(…)` (Node 20.16+): the same;
- *   - `process.binding(…)` / `process._linkedBinding(…)`: an error.
- * Stand-ins: sockets (`net`, `tls`, `dgram`, `http2`, `dns`), processes (`child_process`, `cluster`) and
- * threads (`worker_threads`): every export is a function that throws, with a message saying why.
+ * The setup file routes `import`s (static, and dynamic with any computed name) of fs, http(s) and timers
+ * to the sandbox, of the modules in CLOSED to stand-ins, and of `node:module` to `moduleFacade`. The other
+ * ways to reach a builtin are closed by `closeDoors`, once the grader file's own modules have loaded (the
+ * harness keeps the real modules it captured then):
+ *   - `createRequire`, `Module.createRequire`, `Module._load`, `Module.prototype.require`, and
+ *     `process.getBuiltinModule` (Node 20.16+) hand out the sandbox's modules;
+ *   - `process.binding(…)` / `process._linkedBinding(…)` throw.
+ * Stand-ins (sockets, processes, threads, the debugger): every export throws, with a message saying why.
  */
 import { GradingError } from "./feedback.ts";
 
@@ -29,11 +29,11 @@ export const CLOSED: Readonly<Record<string, string>> = {
 };
 
 /** "node:fs" → "fs" */
-export function bareName(id: string): string {
+function bareName(id: string): string {
   return id.startsWith("node:") ? id.slice(5) : id;
 }
 
-export function closedMessage(name: string, what: string): string {
+function closedMessage(name: string, what: string): string {
   return `the grader gives your code no ${what}: node:${name} is not available while grading. The exercises need none — use fetch (or node:http) and node:fs`;
 }
 
@@ -54,11 +54,6 @@ export function standIn(name: string, real: object): Record<string, unknown> {
 let closed = false;
 /** The module learner code gets for a builtin, once the doors are closed (set by closeDoors). */
 let sandboxed: (name: string) => unknown = () => undefined;
-
-/** Whether learner code may be running: the doors are closed from the first check on. */
-export function doorsClosed(): boolean {
-  return closed;
-}
 
 /**
  * Closes the doors that are not imports. `sandboxed(name)` gives the module learner code may have for a

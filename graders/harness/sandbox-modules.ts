@@ -32,13 +32,9 @@ export function fsPromisesFacade(): Record<string, unknown> {
   return (fsPromisesModule ??= liveModule(() => learnerFs().promises, names(builtin("fs/promises"), diskFs().promises)));
 }
 
-/** `node:module` for learner code: built from the real one (vi.importActual in the setup file's mock). */
-export function moduleModule(real?: Record<string, unknown>): Record<string, unknown> {
-  if (!nodeModule) {
-    const actual = real ?? { ...builtin("module"), default: builtin("module") };
-    nodeModule = moduleFacade(actual);
-  }
-  return nodeModule;
+/** What `require("module")` gives learner code (imports of node:module get the same facade from the setup file). */
+function moduleModule(): Record<string, unknown> {
+  return (nodeModule ??= moduleFacade({ ...builtin("module"), default: builtin("module") }));
 }
 
 export function closedModule(name: string): Record<string, unknown> {
