@@ -138,7 +138,8 @@ export function templateFiles(root = REPO_ROOT): string[] {
     walk(`fixtures/${id}`, (rel) => rel.split(path.sep).some((part) => KNOWN_SUBMISSIONS.has(part)) || isKnownSubmission(path.join(root, rel)));
   }
   walk("graders/harness", (rel) => MAINTAINER_MODULES.has(path.basename(rel)) && path.dirname(rel) === path.join("graders", "harness"));
-  for (const file of ["vitest.config.ts", ".github/workflows/classroom.yml"]) walk(file);
+  // .gitattributes: learners' Windows checkouts get LF text too (the maintainers' ci.yml stays behind).
+  for (const file of ["vitest.config.ts", ".gitattributes", ".github/workflows/classroom.yml"]) walk(file);
   return files;
 }
 

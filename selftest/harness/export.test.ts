@@ -96,7 +96,8 @@ describe("npm run export", () => {
       expect(readFileSync(path.join(dir, "exercises", `${id}.ts`), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, "exercises", `${id}.ts`), "utf8"));
     }
     for (const f of ["graders/harness/cli.ts", "graders/harness/engine.ts", "graders/harness/hint.ts", "graders/harness/try/main.ts", "fixtures/03-retry-async/hints.md"]) expect(files).toContain(f);
-    for (const f of [".github/workflows/classroom.yml", "package.json", "package-lock.json", "tsconfig.json", "vitest.config.ts", ".gitignore", "README.md"]) expect(files).toContain(f);
+    for (const f of [".github/workflows/classroom.yml", ".gitattributes", "package.json", "package-lock.json", "tsconfig.json", "vitest.config.ts", ".gitignore", "README.md"]) expect(files).toContain(f);
+    expect(files, "the maintainers' CI workflow is never exported").not.toContain(".github/workflows/ci.yml");
     expect(readFileSync(path.join(dir, ".github/workflows/classroom.yml"), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, ".github/workflows/classroom.yml"), "utf8"));
   });
 
