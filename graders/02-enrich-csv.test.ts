@@ -7,6 +7,7 @@
  * debugger (countCalls), which sees them however the class is written (methods, class fields, bound or
  * destructured references).
  */
+import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, vi } from "vitest";
 import type * as Exercise from "../exercises/02-enrich-csv.ts";
@@ -118,8 +119,6 @@ async function untilStill(progress: () => number, rounds = 60): Promise<void> {
 // Counting calls of the learner's put(), however the queue is written
 // ---------------------------------------------------------------------------------------------------------
 
-const COUNTER = Symbol.for("async-ts-course.grader-02.put-calls");
-
 interface CallCounter {
   /** Calls of the function's code since the counter started. */
   readonly calls: number;
@@ -128,7 +127,8 @@ interface CallCounter {
 
 /**
  * Counts every call of `fn`'s code, through V8's own debugger (an in-process inspector session): a
- * breakpoint on the function whose condition counts and answers false, so nothing ever pauses. It counts
+ * breakpoint on the function, counted and resumed at once each time it is hit. Only V8 can hit it: no
+ * global, nothing learner code could call or replace to change the count. It counts
  * calls however the function is reached and however it was written: a method on the prototype, a class
  * field (`put = async (item) => …`, every instance's arrow shares one code), a bound or destructured
  * reference. Nothing of the learner's class is patched. A `debugger;` statement in learner code is
@@ -146,8 +146,10 @@ function countCalls(fn: unknown): CallCounter | undefined {
     return answer.result as R;
   };
   const counter = { calls: 0 };
+  // The function is handed to the debugger under a name used once, that learner code cannot know.
+  const probe = Symbol.for(`async-ts-course.grader-02.probe-${randomUUID()}`);
   const stop = (): void => {
-    delete global[COUNTER];
+    delete global[probe];
     try {
       session.post("Debugger.disable");
     } finally {
@@ -155,16 +157,16 @@ function countCalls(fn: unknown): CallCounter | undefined {
     }
   };
   try {
-    session.on("Debugger.paused", () => session.post("Debugger.resume"));
-    post("Debugger.enable");
-    global[COUNTER] = fn;
-    const key = `Symbol.for(${JSON.stringify(COUNTER.description)})`;
-    const target = post<{ result: { objectId?: string } }>("Runtime.evaluate", { expression: `globalThis[${key}]`, objectGroup: "grader" });
-    global[COUNTER] = () => void counter.calls++;
-    post("Debugger.setBreakpointOnFunctionCall", {
-      objectId: target.result.objectId,
-      condition: `(() => { try { globalThis[${key}]?.(); } catch {} return false; })()`,
+    let breakpoint: string | undefined;
+    session.on("Debugger.paused", ({ params }) => {
+      if (breakpoint !== undefined && params.hitBreakpoints?.includes(breakpoint)) counter.calls++;
+      session.post("Debugger.resume");
     });
+    post("Debugger.enable");
+    global[probe] = fn;
+    const target = post<{ result: { objectId?: string } }>("Runtime.evaluate", { expression: `globalThis[Symbol.for(${JSON.stringify(probe.description)})]`, objectGroup: "grader" });
+    delete global[probe];
+    breakpoint = post<{ breakpointId: string }>("Debugger.setBreakpointOnFunctionCall", { objectId: target.result.objectId }).breakpointId;
     post("Runtime.releaseObjectGroup", { objectGroup: "grader" });
   } catch {
     stop();

@@ -2,7 +2,7 @@
  * Proves every grader right: the reference solutions get full marks, the stubs get 0 with the
  * "not started" message on every check, and every known submission gets exactly its declared verdict.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -32,6 +32,24 @@ export function runTsx(args: string[], env: NodeJS.ProcessEnv = {}): string {
 
 /** Files hostile submissions try to write on the real disk (the escape-* hostile submissions): none may appear. */
 const escapedMarkers = () => readdirSync(tmpdir()).filter((name) => name.startsWith("async-course-escaped-"));
+/**
+ * Running processes whose command line names a marker (the detached-child submission's would): read from
+ * /proc on Linux, from `ps` elsewhere on POSIX. Windows has neither; there the self-test cannot look.
+ */
+function processesNaming(marker: string): string[] {
+  if (process.platform === "linux") {
+    return readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+        return args.includes(marker) ? [`${pid}: ${args}`] : [];
+      } catch {
+        return []; // ended meanwhile
+      }
+    });
+  }
+  if (process.platform === "win32") return [];
+  return execFileSync("ps", ["-A", "-o", "pid=,args="], { encoding: "utf8" }).split("\n").filter((line) => line.includes(marker));
+}
 /** A real listener on loopback that hostile submissions try to reach (raw-socket): no connection may arrive. */
 const listener = createServer((socket) => {
   connections++;
@@ -125,9 +143,21 @@ describe("hostile submissions cost only their own exercise", () => {
     }
   });
 
-  test("nothing reached the real disk or a real listener (the escape-*, raw-socket and child-process submissions tried)", () => {
+  test("nothing reached the real disk or a real listener, and no process outlives the grade (the escape-*, raw-socket, child-process and detached-child submissions tried)", () => {
     expect(escapedMarkers(), "files written on the real disk by learner code").toEqual([]);
     expect(connections, "connections that reached a real listener on 127.0.0.1").toBe(0);
+    expect(processesNaming("async-course-escaped-"), "processes started by learner code that are still running").toEqual([]);
+  });
+
+  test("the process scan sees a running process naming the marker (so its empty answer above means something)", async () => {
+    if (process.platform === "win32") return;
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)", "async-course-control-marker"], { stdio: "ignore" });
+    try {
+      await new Promise((resolve) => child.once("spawn", resolve));
+      expect(processesNaming("async-course-control-marker")).toHaveLength(1);
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 
   test("a missing file is an error for that exercise only", () => {

@@ -10,9 +10,11 @@ import { createVitest, type Reporter } from "vitest/node";
 import { Collector } from "./collector.ts";
 import { GRADING_TEST_CONFIG } from "./config.ts";
 import { EXERCISES } from "./exercises.ts";
+import { fenceLearnerImports } from "./fence.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { PATH_FLAVOR_ENV, win32PathForLearner, type PathFlavor } from "./path-flavor.ts";
-import { PROGRESS_ENV, RUN_ENV } from "./progress.ts";
+import { workerExecArgv } from "./permissions.ts";
+import { PROGRESS_ENV, RUN_ENV, progressKey, readProgress, type ProgressEvent } from "./progress.ts";
 import { buildReport, type GradeReport, type ObservedModule } from "./report.ts";
 import { Watchdog, hangMessage, type Hung } from "./watchdog.ts";
 import { modifiedFiles } from "./integrity.ts";
@@ -49,12 +51,18 @@ export function withPool<P extends { test: object }>(project: P, pool: ReturnTyp
 export function projectFor(run: GradeRun, progressDir?: string) {
   const ids = run.exercises?.length ? run.exercises : EXERCISES.map((e) => e.id);
   const learnerFiles = [...EXERCISES.map((e) => path.join(run.target, `${e.id}.ts`)), ...Object.values(run.files ?? {})];
+  // Workers read the course and the graded files, and write only the progress logs (permissions.ts).
+  const execArgv = workerExecArgv(REPO_ROOT, {
+    read: [run.target, ...Object.values(run.files ?? {}).map((f) => path.dirname(path.resolve(f)))],
+    write: progressDir ? [progressDir] : [],
+  });
   return {
-    ...(run.pathFlavor === "win32" ? { plugins: [win32PathForLearner(learnerFiles)] } : {}),
+    plugins: [...fenceLearnerImports(learnerFiles), ...(run.pathFlavor === "win32" ? [win32PathForLearner(learnerFiles)] : [])],
     test: {
       ...GRADING_TEST_CONFIG,
       root: REPO_ROOT,
       name: run.label,
+      ...(execArgv.length ? { execArgv } : {}),
       include: ids.map((id) => `graders/${id}.test.ts`),
       env: {
         [TARGET_ENV]: path.resolve(run.target),
@@ -93,6 +101,7 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
   const hangMs = options.hangMs ?? DEFAULT_HANG_MS;
   const progressDir = options.workDir ? mkdtempSync(path.join(options.workDir, "progress-")) : mkdtempSync(path.join(tmpdir(), "grade-progress-"));
   const collector = new Collector();
+  progressKey(); // made before the workers start: they inherit it (progress.ts)
   const watchdog = new Watchdog(progressDir, hangMs);
   const vitest = await createVitest(
     "test",
@@ -109,17 +118,20 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
     { test: { projects: runs.map((run) => withPool(projectFor(run, progressDir), warmForks({ spare: false }))) } },
   );
   watchdog.start();
+  let logged: ProgressEvent[] = [];
   try {
     await vitest.start();
   } finally {
     watchdog.stop();
     await vitest.close();
+    logged = [...readProgress(progressDir).values()].flat();
     rmSync(progressDir, { recursive: true, force: true });
   }
   const modified = modifiedFiles();
   return runs.map((run) => {
     const modules = collector.projects.get(run.label) ?? [];
     for (const hung of watchdog.hung.filter((h) => h.run === run.label)) applyHang(modules, hung, hangMs);
+    confirmPasses(modules, logged, run.label);
     const report = buildReport(path.resolve(run.target), modules, run.exercises);
     return modified.length ? { ...report, modified } : report;
   });
@@ -129,6 +141,26 @@ function progressReporter(runs: GradeRun[], onProgress: GradeOptions["onProgress
   const total = runs.reduce((sum, r) => sum + (r.exercises?.length || EXERCISES.length), 0);
   let done = 0;
   return { onTestModuleEnd: () => onProgress?.(++done, total) };
+}
+
+export const UNCONFIRMED =
+  "the grader could not confirm this check's result: its worker never recorded the pass (its record is missing or does not verify). " +
+  "Code that reaches into the grader's own machinery gets no points for the checks it touches";
+
+/**
+ * What decides a verdict is the worker's signed log (progress.ts), not vitest's report alone, which
+ * travels through state learner code shares: a check vitest saw pass counts only if its worker logged
+ * that pass, with a valid signature, for this run and grader file.
+ */
+export function confirmPasses(modules: ObservedModule[], logged: readonly ProgressEvent[], run: string): void {
+  const passed = new Set(logged.filter((e) => e.event === "end" && e.state === "passed" && e.run === run).map((e) => `${e.file}\u0000${e.check}`));
+  for (const module of modules) {
+    for (const check of module.checks) {
+      if (check.state !== "passed" || passed.has(`${module.file}\u0000${check.name}`)) continue;
+      check.state = "failed";
+      check.errors = [{ name: "GradingError", message: UNCONFIRMED }];
+    }
+  }
 }
 
 /** Rewrites the module of a stopped worker: checks logged before the hang keep their verdicts. */

@@ -118,9 +118,11 @@ export function describeLoadError(error: unknown): string {
     return `it does not compile: ${problem ?? text.split("\n")[0]}${where ? ` (at ${where})` : ""}`;
   }
   // The first frame in a .ts file that is not the harness's own (a stand-in throws from graders/harness/).
-  const frames = error instanceof Error ? [...(error.stack ?? "").matchAll(/^\s*at .*?((?:[A-Za-z]:[\\/]|\/)[^\s():]+\.ts):(\d+)/gm)] : [];
-  const frame = frames.find((f) => !/[\\/]graders[\\/]harness[\\/]/.test(f[1]!)) ?? frames[0];
-  return `it throws while loading: ${showError(error)}${frame ? ` (at ${displayPath(frame[1]!)}:${frame[2]})` : ""}`;
+  // (file:// URLs read as paths; the harness's own frames never name a place in the learner's code.)
+  const stack = error instanceof Error ? (error.stack ?? "").replace(/file:\/\/(\/[A-Za-z]:)?/g, (_m, drive?: string) => drive?.slice(1) ?? "") : "";
+  const frames = [...stack.matchAll(/^\s*at .*?((?<![A-Za-z])[A-Za-z]:[\\/]|(?<![A-Za-z:])\/)([^\s():]+\.ts):(\d+)/gm)];
+  const frame = frames.map((m) => ({ file: m[1]! + m[2]!, line: m[3]! })).find((f) => !/[\\/]graders[\\/]harness[\\/]/.test(f.file));
+  return `it throws while loading: ${showError(error)}${frame ? ` (at ${displayPath(frame.file)}:${frame.line})` : ""}`;
 }
 
 /**

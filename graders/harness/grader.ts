@@ -17,8 +17,9 @@ import { CheckFailure, GradingError, NOT_IMPLEMENTED, describeLoadError, escaped
 import { displayPath } from "./paths.ts";
 import { settle } from "./clock.ts";
 import { escapeMessage, takeEscapes } from "./escapes.ts";
+import { changedIntrinsics, intrinsicsMessage, race, restoreIntrinsics } from "./intrinsics.ts";
 import { findLeaks, leakMessage } from "./leaks.ts";
-import { recordProgress } from "./progress.ts";
+import { progressRecorder } from "./progress.ts";
 import { exerciseFile } from "./target.ts";
 
 export interface CheckMeta {
@@ -37,6 +38,8 @@ declare module "@vitest/runner" {
 
 /** The real `node:fs`: graders' own `node:fs` imports are routed to memfs by the setup file. */
 const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
+/** Logs this worker's checks for the engine, signed with a key learner code never sees (progress.ts). */
+const recordProgress = progressRecorder();
 /** Real timers, captured before any fake clock is installed. */
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
@@ -78,6 +81,11 @@ export function defineExercise<M extends object>(id: string) {
     } catch (error) {
       throw new GradingError(`${shown} does not load: ${describeLoadError(error)}`);
     }
+    const changed = changedIntrinsics();
+    if (changed.length) {
+      restoreIntrinsics();
+      throw new GradingError(intrinsicsMessage(changed, "when it loaded"));
+    }
     const missing = info!.exports.filter((name) => typeof mod[name] !== "function");
     if (missing.length) {
       throw new GradingError(`${shown} does not export ${missing.join(", ")}; expected \`export function ${missing[0]}…\` (or \`export class\`)`);
@@ -109,7 +117,8 @@ export function defineExercise<M extends object>(id: string) {
       }, CHECK_LIMIT_MS);
     });
     try {
-      await Promise.race([Promise.resolve().then(body), limit]);
+      // `race` from captured parts (intrinsics.ts): a replaced Promise.race cannot end a check early.
+      await race([new Promise<void>((resolve) => resolve(body())), limit]);
     } finally {
       realClearTimeout(timer);
     }
@@ -133,6 +142,11 @@ export function defineExercise<M extends object>(id: string) {
         if (seen.leak) task.meta.leak = seen.leak;
         const escaped = takeEscapes();
         if (escaped.length && !(failure instanceof GradingError)) failure = new CheckFailureText(escapeMessage(escaped[0]));
+        const changed = changedIntrinsics();
+        if (changed.length) {
+          restoreIntrinsics(); // the next check starts with the real ones
+          failure = new CheckFailureText(intrinsicsMessage(changed, "during this check"));
+        }
         if (failure !== undefined) throw failure;
         recordProgress({ event: "end", check: title, state: "passed" });
       } catch (error) {

@@ -12,6 +12,7 @@ import path from "node:path";
 import type { GradeOptions, GradeRun } from "./engine.ts";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { noNetworkPrefix } from "./permissions.ts";
 import { killTree, treeRoot } from "./process-tree.ts";
 import { onShutdown } from "./shutdown.ts";
 import { ungradedReport, type GradeReport } from "./report.ts";
@@ -122,7 +123,9 @@ async function gradeOnce(runs: GradeRun[], { deadlineMs, onProgress, ...options 
     removeDir();
   });
   try {
-    child = spawn(process.execPath, [LAUNCHER, CHILD_SCRIPT, request, result], {
+    // Without network where the system allows it (permissions.ts); `unshare` execs node in its own pid.
+    const [command, ...args] = [...noNetworkPrefix(), process.execPath, LAUNCHER, CHILD_SCRIPT, request, result];
+    child = spawn(command!, args, {
       cwd: REPO_ROOT,
       ...treeRoot(),
       stdio: ["ignore", "pipe", "pipe", "ipc"],

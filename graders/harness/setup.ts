@@ -12,6 +12,8 @@ import { beforeAll, beforeEach, vi } from "vitest";
 import { freshDisk } from "./disk.ts";
 import { closeDoors } from "./doors.ts";
 import { watchEscapes } from "./escapes.ts";
+import { installFencedImport } from "./fence.ts";
+import { snapshotIntrinsics } from "./intrinsics.ts";
 // Loaded now, before any learner code: it captures the real builtins the sandbox serves.
 import "./live-module.ts";
 import { learnerBuiltin } from "./sandbox-modules.ts";
@@ -59,6 +61,10 @@ vi.mock("node:module", async () => (await import("./doors.ts")).moduleFacade(awa
 
 // Grader files and the harness have loaded (and captured the real fs they need): from here on learner code
 // may run, and no route leads to a real builtin.
-beforeAll(() => closeDoors(learnerBuiltin));
+beforeAll(() => {
+  closeDoors(learnerBuiltin);
+  installFencedImport(); // learner files' dynamic imports go through it (fence.ts)
+  snapshotIntrinsics(); // the built-ins as they are before learner code runs (intrinsics.ts)
+});
 beforeEach(() => freshDisk());
 watchEscapes();

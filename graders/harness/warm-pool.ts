@@ -68,6 +68,11 @@ export function closeWarmPool(): void {
 
 class WarmForksPoolWorker extends ForksPoolWorker implements PoolWorker {
   override readonly name = "warm-forks";
+  /**
+   * Transformed modules reach the worker by IPC, not as files in vitest's temporary folder: a worker under
+   * the permission model (permissions.ts) reads only the course and the graded files.
+   */
+  override readonly cacheFs = false;
   private readonly key: string;
 
   constructor(

@@ -2,15 +2,16 @@
  * npm run watch [-- <exercise>]: vitest in watch mode over the learner's files. After every run (every
  * save) the terminal shows the scoreboard, the progress bar and the next check to work on.
  */
-import { mkdtempSync, rmSync, watch } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createVitest, type Reporter, type TestModule } from "vitest/node";
 import { observeModule } from "./collector.ts";
-import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, graderFile, gradingWorkers, projectFor, withPool } from "./engine.ts";
+import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, confirmPasses, graderFile, gradingWorkers, projectFor, withPool } from "./engine.ts";
 import { findExercise } from "./exercises.ts";
 import { modifiedFiles } from "./integrity.ts";
 import { DEFAULT_TARGET, REPO_ROOT, displayDir, toPosixPath } from "./paths.ts";
+import { progressKey, readProgress } from "./progress.ts";
 import { buildReport, type ObservedModule } from "./report.ts";
 import { renderScoreboard } from "./scoreboard.ts";
 import { onShutdown } from "./shutdown.ts";
@@ -30,6 +31,7 @@ const exercises = args.filter((a) => !a.startsWith("--")).map((a) => {
 const target = path.resolve(process.env.GRADE_TARGET || DEFAULT_TARGET);
 const progressDir = mkdtempSync(path.join(tmpdir(), "grade-watch-"));
 onShutdown(() => rmSync(progressDir, { recursive: true, force: true }));
+progressKey(); // before any worker (or the spare) starts: they inherit it (progress.ts)
 const watchdog = new Watchdog(progressDir, DEFAULT_HANG_MS);
 const tty = process.stdout.isTTY;
 const style = terminalStyle();
@@ -41,11 +43,14 @@ class WatchScoreboard implements Reporter {
 
   onTestRunStart(): void {
     this.started = performance.now();
+    // This run's logs only: a pass is confirmed by the worker that ran it now (confirmPasses).
+    for (const name of readdirSync(progressDir)) rmSync(path.join(progressDir, name), { force: true });
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const observed = modules.map((m) => observeModule(m));
     for (const hung of watchdog.hung.splice(0)) applyHang(observed, hung, DEFAULT_HANG_MS);
+    confirmPasses(observed, [...readProgress(progressDir).values()].flat(), "watch");
     for (const m of observed) this.latest.set(m.file, m);
     const modified = modifiedFiles();
     const report = { ...buildReport(target, [...this.latest.values()], exercises), ...(modified.length ? { modified } : {}) };

@@ -2,12 +2,13 @@ import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { applyHang } from "../../graders/harness/engine.ts";
-import { readProgress } from "../../graders/harness/progress.ts";
+import { UNCONFIRMED, applyHang, confirmPasses } from "../../graders/harness/engine.ts";
+import { progressKey, readProgress, signedLine, type ProgressEvent } from "../../graders/harness/progress.ts";
 import { Watchdog } from "../../graders/harness/watchdog.ts";
 
+/** Appends events as a worker does: signed with the engine's key (progress.ts). */
 function log(dir: string, pid: number, ...events: object[]) {
-  for (const e of events) appendFileSync(path.join(dir, `${pid}.jsonl`), JSON.stringify(e) + "\n");
+  for (const e of events) appendFileSync(path.join(dir, `${pid}.jsonl`), signedLine(progressKey(), pid, e as ProgressEvent));
 }
 
 test("kills a worker whose check runs longer than the limit, and only that one", () => {
@@ -90,4 +91,27 @@ test("applyHang keeps verdicts logged before the hang, names the hung check, mar
     ["c", "failed", 'not run: the check "b" hung an'],
   ]);
   expect(m!.errors).toHaveLength(1);
+});
+
+test("a line without a valid signature is not read: forged, copied from another pid, or signed with another key", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "wd-"));
+  const passed = { event: "end", check: "a", state: "passed", run: "r", file: "/g" } as const;
+  log(dir, 31, { event: "start", check: "a", run: "r", file: "/g" });
+  appendFileSync(path.join(dir, "31.jsonl"), JSON.stringify(passed) + "\n"); // no signature
+  appendFileSync(path.join(dir, "31.jsonl"), signedLine(progressKey(), 32, passed)); // another worker's line
+  appendFileSync(path.join(dir, "31.jsonl"), signedLine("not the key", 31, passed));
+  appendFileSync(path.join(dir, "31.jsonl"), signedLine(progressKey(), 31, passed).replace('"passed"', '"failed"')); // altered
+  expect(readProgress(dir).get(31)).toEqual([{ event: "start", check: "a", run: "r", file: "/g" }]);
+  log(dir, 31, passed);
+  expect(readProgress(dir).get(31)).toHaveLength(2);
+});
+
+test("confirmPasses: a check vitest saw pass counts only with its worker's logged pass for this run and file", () => {
+  const file = "/g/03.test.ts";
+  const check = (name: string) => ({ name, state: "passed" as const, errors: [] });
+  const modules = [{ file, errors: [], checks: [check("logged"), check("not logged"), check("other run"), check("other file")] }];
+  const end = (name: string, run = "r", f = file) => ({ event: "end" as const, check: name, state: "passed" as const, run, file: f });
+  confirmPasses(modules, [end("logged"), end("other run", "r2"), end("other file", "r", "/g/01.test.ts")], "r");
+  expect(modules[0]!.checks.map((c) => c.state)).toEqual(["passed", "failed", "failed", "failed"]);
+  expect(modules[0]!.checks[1]!.errors).toEqual([{ name: "GradingError", message: UNCONFIRMED }]);
 });
