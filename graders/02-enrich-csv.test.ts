@@ -7,10 +7,10 @@
  * debugger (countCalls), which sees them however the class is written (methods, class fields, bound or
  * destructured references).
  */
-import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { afterAll, beforeAll, vi } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 import type * as Exercise from "../exercises/02-enrich-csv.ts";
+import { countCalls } from "./harness/call-counter.ts";
 import { harnessDelay, settle, useVirtualClock, type Outcome } from "./harness/clock.ts";
 import { diskExists, diskFs, readDiskFile, writeDiskFile } from "./harness/disk.ts";
 import { describeOutcome, expectThat, isNotImplemented, plural, show, showError } from "./harness/feedback.ts";
@@ -34,8 +34,6 @@ const drainCopy = ({ response }: { response: Response }) => void response.arrayB
 beforeAll(() => void server.events.on("response:mocked", drainCopy));
 afterAll(() => void server.events.removeListener("response:mocked", drainCopy));
 
-/** The real node:inspector (for countCalls), even if the setup file ever hands learner code a stand-in. */
-const { Session } = await vi.importActual<typeof import("node:inspector")>("node:inspector");
 
 /** The real file system (`node:fs` imports in this file go to the in-memory disk). */
 const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
@@ -113,71 +111,6 @@ async function untilStill(progress: () => number, rounds = 60): Promise<void> {
     still = now === last ? still + 1 : 0;
     last = now;
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Counting calls of the learner's put(), however the queue is written
-// ---------------------------------------------------------------------------------------------------------
-
-interface CallCounter {
-  /** Calls of the function's code since the counter started. */
-  readonly calls: number;
-  stop(): void;
-}
-
-/**
- * Counts every call of `fn`'s code, through V8's own debugger (an in-process inspector session): a
- * breakpoint on the function, counted and resumed at once each time it is hit. Only V8 can hit it: no
- * global, nothing learner code could call or replace to change the count. It counts
- * calls however the function is reached and however it was written: a method on the prototype, a class
- * field (`put = async (item) => …`, every instance's arrow shares one code), a bound or destructured
- * reference. Nothing of the learner's class is patched. A `debugger;` statement in learner code is
- * resumed at once. Returns undefined when V8 cannot set the breakpoint (not a JavaScript function).
- */
-function countCalls(fn: unknown): CallCounter | undefined {
-  const session = new Session();
-  session.connect();
-  const global = globalThis as Record<symbol, unknown>;
-  const post = <R,>(method: string, params: object = {}): R => {
-    let answer: { error: Error | null; result?: unknown } | undefined;
-    session.post(method, params, (error, result) => (answer = { error, result }));
-    if (!answer) throw new Error(`inspector ${method} did not answer synchronously`);
-    if (answer.error) throw answer.error;
-    return answer.result as R;
-  };
-  const counter = { calls: 0 };
-  // The function is handed to the debugger under a name used once, that learner code cannot know.
-  const probe = Symbol.for(`async-ts-course.grader-02.probe-${randomUUID()}`);
-  const stop = (): void => {
-    delete global[probe];
-    try {
-      session.post("Debugger.disable");
-    } finally {
-      session.disconnect();
-    }
-  };
-  try {
-    let breakpoint: string | undefined;
-    session.on("Debugger.paused", ({ params }) => {
-      if (breakpoint !== undefined && params.hitBreakpoints?.includes(breakpoint)) counter.calls++;
-      session.post("Debugger.resume");
-    });
-    post("Debugger.enable");
-    global[probe] = fn;
-    const target = post<{ result: { objectId?: string } }>("Runtime.evaluate", { expression: `globalThis[Symbol.for(${JSON.stringify(probe.description)})]`, objectGroup: "grader" });
-    delete global[probe];
-    breakpoint = post<{ breakpointId: string }>("Debugger.setBreakpointOnFunctionCall", { objectId: target.result.objectId }).breakpointId;
-    post("Runtime.releaseObjectGroup", { objectGroup: "grader" });
-  } catch {
-    stop();
-    return undefined;
-  }
-  return {
-    get calls() {
-      return counter.calls;
-    },
-    stop,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

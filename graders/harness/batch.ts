@@ -3,11 +3,13 @@
  * exercise files themselves or a whole learner repository (whose exercises/ is graded). All of them are
  * graded in one isolated engine run with this repository's graders (a learner's own graders are never
  * used), in parallel, each exercise in its own worker: a hostile submission costs only itself.
- * Writes gradebook.csv and one JSON report per learner.
+ * Writes gradebook.csv and one JSON report per learner; for a whole repository, the grading files the
+ * learner changed are listed (`modified`), though they were not used.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { EXERCISES } from "./exercises.ts";
+import { learnerModifiedFiles } from "./integrity.ts";
 import { GradingTimeout, gradeIsolated } from "./isolated.ts";
 import { ungradedReport, type GradeReport } from "./report.ts";
 
@@ -16,6 +18,8 @@ export interface Submission {
   name: string;
   /** The folder holding the exercise files. */
   target: string;
+  /** A whole learner repository (its exercises/ is graded): its root. */
+  repository?: string;
 }
 
 export function findSubmissions(dir: string): Submission[] {
@@ -26,7 +30,7 @@ export function findSubmissions(dir: string): Submission[] {
     .map((name) => {
       const folder = path.resolve(dir, name);
       const repo = path.join(folder, "exercises");
-      return { name, target: existsSync(repo) && statSync(repo).isDirectory() ? repo : folder };
+      return existsSync(repo) && statSync(repo).isDirectory() ? { name, target: repo, repository: folder } : { name, target: folder };
     });
 }
 
@@ -94,7 +98,12 @@ export async function gradeBatch(options: BatchOptions): Promise<{ name: string;
     if (!(error instanceof GradingTimeout)) throw error;
     reports = submissions.map((s) => ungradedReport(s.target, error.message));
   }
-  return submissions.map((s, i) => ({ name: s.name, report: reports[i]! }));
+  return submissions.map((s, i) => {
+    // The course's graders graded it; what is listed is what the learner changed in their copy.
+    const { modified: _course, ...report } = reports[i]!;
+    const modified = s.repository && existsSync(path.join(s.repository, "graders")) ? learnerModifiedFiles(s.repository) : [];
+    return { name: s.name, report: modified.length ? { ...report, modified } : report };
+  });
 }
 
 /** The report of a target whose grading never finished: every exercise an error with that reason. */

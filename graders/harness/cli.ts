@@ -6,20 +6,26 @@
  *   npm run grade -- --target solutions        grade another folder (inside or outside the repo)
  *   npm run grade -- --target solutions --json r.json   also write the JSON report
  *   npm run grade -- --check 03-retry-async/exact-backoff   one check (a CI step): exit 0 iff it ran and passed
- *   npm run grade -- --format gradescope --out results.json  another format (gradescope, junit, markdown, json);
- *                                              without --out it is printed instead of the scoreboard
+ *   npm run grade -- --format gradescope --out results.json  another format (gradescope, junit, markdown, json,
+ *                                              classroom, classroom50); without --out it is printed instead of the scoreboard
+ *   npm run grade -- --also markdown=summary.md --also json=r.json   more outputs of the same grade
+ *   npm run grade -- --format classroom50 --out result.json [--classroom50-local]   Classroom 50 (classroom50.ts)
  *   npm run grade -- --submissions <dir> [--out <folder>] [--shard 1/4]   a whole class (batch.ts)
  *
- * Exit code: 0 only at full marks for what was graded, 1 otherwise, 2 for a usage error.
+ * Exit code: 0 only at full marks for what was graded, 1 otherwise, 2 for a usage error; with --exit-zero,
+ * 0 whenever grading ran (a CI step or an autograder that reports the score by other means).
+ * The `classroom` format is appended to its file (it is $GITHUB_OUTPUT); every other output is replaced.
  * The whole run is bounded by --deadline seconds (default 120): nothing it starts outlives it.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gradeBatch, gradebookCsv, parseShard } from "./batch.ts";
+import { integrityNotice, modifiedFiles } from "./integrity.ts";
 import { GradingTimeout, gradeIsolated } from "./isolated.ts";
 import { EXERCISES, findExercise } from "./exercises.ts";
-import { FORMATS, formatReport, isFormat, type Format } from "./formats.ts";
+import { classroom50Identity, IdentityError, type Classroom50Identity } from "./classroom50.ts";
+import { FORMATS, RUNNERS_ENV, decodeRunners, formatReport, isFormat, type Format, type FormatContext } from "./formats.ts";
 import { DEFAULT_TARGET } from "./paths.ts";
 import { ungradedReport, type GradeReport } from "./report.ts";
 import { progressBar, renderScoreboard } from "./scoreboard.ts";
@@ -29,9 +35,12 @@ import { forTerminal, terminalStyle } from "./terminal.ts";
 const USAGE = `usage: npm test [-- <exercise>...]
        npm run grade -- [--target <dir>] [--json <file>] [--verbose] [<exercise>...]
        npm run grade -- [--target <dir>] --check <exercise>/<check id> [--check ...]
-       npm run grade -- [--target <dir>] --format gradescope|junit|markdown|json [--out <file>]
+       npm run grade -- [--target <dir>] --format ${FORMATS.join("|")} [--out <file>]
        npm run grade -- --submissions <dir> [--out <folder>] [--shard <i>/<n>]
-options: --deadline <seconds>  stop everything after this long (default 120)`;
+options: --deadline <seconds>  stop everything after this long (default 120)
+         --also <format>=<file>  also write that format (repeatable)
+         --classroom50-local   Classroom 50 identity placeholders, for a dry run outside its runner
+         --exit-zero           exit 0 whenever grading ran, whatever the score`;
 
 export interface CliOptions {
   target: string;
@@ -41,6 +50,10 @@ export interface CliOptions {
   /** Another output format: written to `out`, or printed instead of the scoreboard. */
   format?: Format;
   out?: string;
+  /** More outputs of the same grade: format → file. */
+  also: { format: Format; file: string }[];
+  classroom50Local: boolean;
+  exitZero: boolean;
   verbose: boolean;
   deadlineSeconds: number;
   /** Batch mode: a folder with one subfolder per learner. */
@@ -66,6 +79,9 @@ export function parseCli(argv: string[]): CliOptions {
         shard: { type: "string" },
         deadline: { type: "string" },
         verbose: { type: "boolean", default: false },
+        also: { type: "string", multiple: true },
+        "classroom50-local": { type: "boolean", default: false },
+        "exit-zero": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -90,6 +106,12 @@ export function parseCli(argv: string[]): CliOptions {
   if (values.format !== undefined && !isFormat(values.format)) {
     throw new UsageError(`--format takes one of ${FORMATS.join(", ")}; got "${values.format}"`);
   }
+  const also = (values.also ?? []).map((item) => {
+    const eq = item.indexOf("=");
+    const format = item.slice(0, eq);
+    if (eq < 1 || !item.slice(eq + 1) || !isFormat(format)) throw new UsageError(`--also takes <format>=<file> with a format among ${FORMATS.join(", ")}; got "${item}"`);
+    return { format, file: item.slice(eq + 1) };
+  });
   if (values.shard !== undefined && values.submissions === undefined) throw new UsageError("--shard goes with --submissions");
   if (values.shard !== undefined) {
     try {
@@ -104,6 +126,9 @@ export function parseCli(argv: string[]): CliOptions {
       exercises: [],
       checks: [],
       out: path.resolve(values.out ?? values.submissions),
+      also: [],
+      classroom50Local: false,
+      exitZero: false,
       verbose: false,
       deadlineSeconds,
       submissions: path.resolve(values.submissions),
@@ -118,6 +143,9 @@ export function parseCli(argv: string[]): CliOptions {
     json: values.json,
     format,
     out: values.out,
+    also,
+    classroom50Local: values["classroom50-local"] ?? false,
+    exitZero: values["exit-zero"] ?? false,
     verbose: values.verbose ?? false,
     deadlineSeconds,
   };
@@ -156,6 +184,15 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (options.submissions) return batch(options.submissions, options.out!, options.shard);
+  // What the outputs need is checked before grading: a missing identity fails in a second, not after it.
+  let context: FormatContext;
+  try {
+    context = outputContext(options);
+  } catch (error) {
+    if (!(error instanceof IdentityError || error instanceof UsageError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
   let report: GradeReport | undefined;
   try {
     [report] = await gradeIsolated([{ label: "grade", target: options.target, exercises: options.exercises, checks: options.checks }], {
@@ -168,21 +205,45 @@ export async function main(argv: string[]): Promise<number> {
     }
     report = ungradedReport(options.target, error.message, options.exercises);
   }
-  if (options.json) writeFileMakingDirs(options.json, JSON.stringify(report, null, 2) + "\n");
-  if (options.format && options.out) writeFileMakingDirs(options.out, formatReport(report!, options.format));
+  const outputs = [...(options.json ? [{ format: "json" as const, file: options.json }] : []), ...(options.format && options.out ? [{ format: options.format, file: options.out }] : []), ...options.also];
+  for (const { format, file } of outputs) writeOutput(file, format, formatReport(report!, format, context));
+  const exit = (ok: boolean) => (ok || options.exitZero ? 0 : 1);
   if (options.format && !options.out) {
-    await new Promise<void>((resolve) => process.stdout.write(formatReport(report!, options.format!), () => resolve()));
-    if (options.checks.length) return checkVerdicts(report!, options.checks).ok ? 0 : 1;
-    return report!.score === report!.maxScore ? 0 : 1;
+    await new Promise<void>((resolve) => process.stdout.write(formatReport(report!, options.format!, context), () => resolve()));
+    if (options.checks.length) return exit(checkVerdicts(report!, options.checks).ok);
+    return exit(report!.score === report!.maxScore);
   }
   if (options.checks.length) {
     const { ok, lines } = checkVerdicts(report!, options.checks);
     console.log(forTerminal(lines.join("\n")));
-    return ok ? 0 : 1;
+    return exit(ok);
   }
   const style = terminalStyle();
   console.log(forTerminal(renderScoreboard(report!, { color: style.color, verbose: options.verbose }), style));
-  return report!.score === report!.maxScore ? 0 : 1;
+  return exit(report!.score === report!.maxScore);
+}
+
+/** Writes one output: the classroom step outputs are appended ($GITHUB_OUTPUT collects every step's). */
+function writeOutput(file: string, format: Format, text: string): void {
+  if (format !== "classroom") return writeFileMakingDirs(file, text);
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  appendFileSync(file, text);
+}
+
+/** What the requested formats need besides the report: Classroom 50's identity, the workflow's runners. */
+export function outputContext(options: CliOptions, env: NodeJS.ProcessEnv = process.env): FormatContext {
+  const formats = new Set([options.format, ...options.also.map((a) => a.format)]);
+  let classroom50: Classroom50Identity | undefined;
+  if (formats.has("classroom50")) classroom50 = classroom50Identity(env, options.target, { local: options.classroom50Local });
+  let runners;
+  if (formats.has("classroom") && env[RUNNERS_ENV]) {
+    try {
+      runners = decodeRunners(env[RUNNERS_ENV]);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  return { ...(classroom50 ? { classroom50 } : {}), ...(runners ? { runners } : {}) };
 }
 
 /** --submissions: grades a class, writes gradebook.csv and <learner>.json, shows progress on a terminal. */
@@ -203,6 +264,9 @@ async function batch(dir: string, out: string, shardSpec?: string): Promise<numb
     return 1;
   }
   if (tty) process.stderr.write("\n");
+  // The gradebook's "modified" column is about the learners' copies; the course's own graders are said here.
+  const own = integrityNotice(modifiedFiles());
+  if (own) console.error(`⚠ this course's ${own}`);
   mkdirSync(out, { recursive: true });
   for (const { name, report } of rows) writeFileSync(path.join(out, `${name}.json`), JSON.stringify(report, null, 2) + "\n");
   const gradebook = path.join(out, shardSpec ? `gradebook-${shardSpec.replace("/", "-of-")}.csv` : "gradebook.csv");

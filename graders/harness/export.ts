@@ -7,13 +7,19 @@
  * install), the configs and the README (without its maintainers' section).
  * Never solutions/, selftest/, .ci/ or the known submissions.
  *
+ * The stubs come from the last commit, never from the working copy: an instructor who solved the
+ * exercises in their copy (the natural first thing to do) still publishes the stubs. Outside a git
+ * checkout, each exercise file must still be a stub (it throws "Not implemented yet"), or export refuses.
+ *
  * --gradescope also puts Gradescope's setup.sh and run_autograder at the root: zip the folder's contents
  * and upload it as the autograder (see gradescope/run_autograder).
  */
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { MANIFEST, computeManifest } from "./integrity.ts";
+import { NOT_IMPLEMENTED } from "./feedback.ts";
+import { MAINTAINER_MODULES, MANIFEST, computeManifest } from "./integrity.ts";
 import { EXERCISES } from "./exercises.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { exitAfterFlush, isEntryModule } from "./entry.ts";
@@ -23,8 +29,6 @@ import { lf } from "./text.ts";
 export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mutation", "bench", "manifest"]);
 /** A script that mentions one of these needs something the template does not ship. */
 const MAINTAINER_PATHS = ["selftest", "solutions", ".ci/", "classroom.ts", "export.ts", "stryker"];
-/** Harness modules that only maintainers run (they need solutions/ or write the template). */
-const MAINTAINER_MODULES = new Set(["classroom.ts", "export.ts", "bench.ts"]);
 /** Fixture folders of the self-test's known submissions (correct, wrong and hostile ones). */
 const KNOWN_SUBMISSIONS = new Set(["submissions", "hostile", "hostile-process"]);
 /** A known submission declares its verdict on line 1 ("// expect: …"), wherever it lives. */
@@ -43,8 +47,8 @@ export interface ExportOptions {
   gradescope?: boolean;
 }
 
-/** Packages only maintainers use (npm run mutation): not in the template's package.json nor its lock file. */
-export const MAINTAINER_PACKAGES = ["@stryker-mutator/core", "@stryker-mutator/vitest-runner"];
+/** Packages only maintainers use (npm run mutation, the self-test's schema checks): not in the template's package.json nor its lock file. */
+export const MAINTAINER_PACKAGES = ["@stryker-mutator/core", "@stryker-mutator/vitest-runner", "ajv"];
 
 type Dependencies = Record<string, string>;
 interface Manifest {
@@ -143,7 +147,60 @@ export function templateFiles(root = REPO_ROOT): string[] {
   return files;
 }
 
+export class ExportRefused extends Error {}
+
+/** Where the template's exercise files came from, for the instructor to read. */
+export interface StubSource {
+  from: "commit" | "working copy";
+  /** Exercise files whose working copy differs from what was exported (only for "commit"). */
+  differing: string[];
+}
+
+/** The committed bytes of `rel` at HEAD, or undefined when `root` is not a git checkout or the file is not committed. */
+function committed(root: string, rel: string): Buffer | undefined {
+  try {
+    return execFileSync("git", ["cat-file", "blob", `HEAD:${rel}`], { cwd: root, stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The exercise files the template gets: the committed ones, or (no git) working-copy files that are still stubs. */
+export function stubFiles(root = REPO_ROOT): { files: Map<string, Buffer>; source: StubSource } {
+  const files = new Map<string, Buffer>();
+  const differing: string[] = [];
+  let fromCommit = true;
+  for (const { id } of EXERCISES) {
+    const rel = `exercises/${id}.ts`;
+    const blob = committed(root, rel);
+    if (!blob) {
+      fromCommit = false;
+      break;
+    }
+    files.set(rel, blob);
+    const abs = path.join(root, rel);
+    if (!existsSync(abs) || lf(readFileSync(abs, "utf8")) !== lf(blob.toString("utf8"))) differing.push(rel);
+  }
+  if (fromCommit) return { files, source: { from: "commit", differing } };
+  files.clear();
+  const solved = EXERCISES.map((e) => `exercises/${e.id}.ts`).filter((rel) => !existsSync(path.join(root, rel)) || !readFileSync(path.join(root, rel), "utf8").includes(NOT_IMPLEMENTED));
+  if (solved.length) {
+    throw new ExportRefused(
+      `${solved.join(", ")} ${solved.length === 1 ? "is not a stub" : "are not stubs"} (no "${NOT_IMPLEMENTED}") and this folder is not a git checkout to take the stubs from: ` +
+        "restore the stubs (or export from a git clone of the course) so learners do not get your solutions",
+    );
+  }
+  for (const { id } of EXERCISES) files.set(`exercises/${id}.ts`, readFileSync(path.join(root, `exercises/${id}.ts`)));
+  return { files, source: { from: "working copy", differing: [] } };
+}
+
 export function exportTemplate(dir: string, options: ExportOptions = {}, root = REPO_ROOT): string[] {
+  return exportTemplateFrom(dir, options, root).written;
+}
+
+/** Writes the template; says where its exercise files came from. */
+export function exportTemplateFrom(dir: string, options: ExportOptions = {}, root = REPO_ROOT): { written: string[]; stubs: StubSource } {
+  const stubs = stubFiles(root);
   const out = path.resolve(dir);
   if (existsSync(out) && readdirSync(out).length > 0 && !options.force) {
     throw new Error(`${out} is not empty; choose a new folder (or add --force to write over it)`);
@@ -157,7 +214,9 @@ export function exportTemplate(dir: string, options: ExportOptions = {}, root = 
   };
   for (const file of templateFiles(root)) {
     mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
-    cpSync(path.join(root, file), path.join(out, file));
+    const stub = stubs.files.get(file);
+    if (stub) writeFileSync(path.join(out, file), stub);
+    else cpSync(path.join(root, file), path.join(out, file));
     written.push(file);
   }
   const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -174,7 +233,7 @@ export function exportTemplate(dir: string, options: ExportOptions = {}, root = 
       written.push(file);
     }
   }
-  return written.sort();
+  return { written: written.sort(), stubs: stubs.source };
 }
 
 export function main(argv: string[]): number {
@@ -189,8 +248,15 @@ export function main(argv: string[]): number {
     return 2;
   }
   try {
-    const files = exportTemplate(dir, { force: values.force, gradescope: values.gradescope });
+    const { written: files, stubs } = exportTemplateFrom(dir, { force: values.force, gradescope: values.gradescope });
     console.log(`wrote the learner template to ${path.resolve(dir)} (${files.length} files).`);
+    if (stubs.from === "commit") {
+      console.log(
+        stubs.differing.length
+          ? `exercises/: the stubs of the last commit; your working copy of ${stubs.differing.join(", ")} differs and was left out.`
+          : "exercises/: the stubs of the last commit.",
+      );
+    } else console.log("exercises/: the working copy (not a git checkout); every file is still a stub.");
     console.log(values.gradescope
       ? "Gradescope: zip the folder's contents (not the folder): cd <dir> && zip -r ../autograder.zip . -x 'node_modules/*'"
       : "Next: push it to a new repository and mark it as a template (Settings → Template repository).");

@@ -4,20 +4,35 @@
  *   gradescope  Gradescope's results.json (autograder specification: score, tests[] …)
  *   junit       JUnit XML, for any LMS or CI that reads it (testsuites > testsuite > testcase)
  *   markdown    a scoreboard table for GitHub's job summary ($GITHUB_STEP_SUMMARY)
+ *   classroom   the GitHub Classroom reporter's inputs, as step outputs ($GITHUB_OUTPUT): one runner per check
+ *   classroom50 Classroom 50's result.json (classroom50.ts; needs the submission's identity)
  */
 import { EXERCISES } from "./exercises.ts";
 import { isNotStarted, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
+import { toClassroom50, type Classroom50Identity } from "./classroom50.ts";
 import { firstMiss, progressBar } from "./scoreboard.ts";
 
-export const FORMATS = ["json", "gradescope", "junit", "markdown"] as const;
+export const FORMATS = ["json", "gradescope", "junit", "markdown", "classroom", "classroom50"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function isFormat(name: string): name is Format {
   return (FORMATS as readonly string[]).includes(name);
 }
 
-export function formatReport(report: GradeReport, format: Format): string {
+export interface FormatContext {
+  /** classroom50: the submission's identity (classroom50.ts). */
+  classroom50?: Classroom50Identity;
+  /** classroom: the runners the workflow's reporter reads (default: the report's checks). */
+  runners?: readonly ExpectedRunner[];
+}
+
+export function formatReport(report: GradeReport, format: Format, context: FormatContext = {}): string {
   switch (format) {
+    case "classroom":
+      return toClassroomOutputs(report, context.runners);
+    case "classroom50":
+      if (!context.classroom50) throw new Error("the classroom50 format needs the submission's identity");
+      return JSON.stringify(toClassroom50(report, context.classroom50), null, 2) + "\n";
     case "json":
       return JSON.stringify(report, null, 2) + "\n";
     case "gradescope":
@@ -238,4 +253,78 @@ export function toMarkdown(report: GradeReport): string {
     out.push("**All exercises complete. Well done!**");
   }
   return out.join("\n") + "\n";
+}
+
+// ── GitHub Classroom reporter ──────────────────────────────────────────────────────────────────
+
+/**
+ * A check of the Classroom workflow: the reporter (classroom-resources/autograding-grading-reporter) reads
+ * one `<RUNNER>_RESULTS` per runner. One runner per check, each worth that check's points, makes every
+ * figure it shows exact: its log's per-runner points (passed tests / tests × max_score) and its
+ * "Points X/Y" annotation (the sum of the tests' `score`).
+ */
+export interface ExpectedRunner {
+  id: string;
+  exercise: string;
+  check: string;
+  points: number;
+}
+
+/** "03-retry-async" + "exact-backoff" → "ex03exactbackoff": letters and digits only, as the reporter needs. */
+export function runnerId(exercise: string, check: string): string {
+  return `ex${numberOf(exercise)}${check.replace(/[^A-Za-z0-9]/g, "")}`;
+}
+
+/** The workflow passes its runners as "id:exercise/check:points,…" (GRADE_CLASSROOM_RUNNERS). */
+export const RUNNERS_ENV = "GRADE_CLASSROOM_RUNNERS";
+
+export function encodeRunners(runners: readonly ExpectedRunner[]): string {
+  return runners.map((r) => `${r.id}:${r.exercise}/${r.check}:${r.points}`).join(",");
+}
+
+export function decodeRunners(text: string): ExpectedRunner[] {
+  return text
+    .split(",")
+    .filter(Boolean)
+    .map((item) => {
+      const m = /^([A-Za-z0-9]+):([\w-]+)\/([\w-]+):(\d+)$/.exec(item.trim());
+      if (!m) throw new Error(`${RUNNERS_ENV}: "${item}" is not id:exercise/check:points`);
+      return { id: m[1]!, exercise: m[2]!, check: m[3]!, points: Number(m[4]) };
+    });
+}
+
+export interface RunnerResult {
+  version: 1;
+  status: "pass" | "fail" | "error";
+  max_score: number;
+  tests: { name: string; status: "pass" | "fail" | "error"; message: string; line_no: 0; score: number }[];
+}
+
+/** One runner result per expected runner; a check the report lacks is an error worth 0, with why. */
+export function toClassroomRunners(report: GradeReport, expected?: readonly ExpectedRunner[]): { id: string; result: RunnerResult }[] {
+  const runners =
+    expected ?? report.exercises.flatMap((ex) => ex.tests.map((t) => ({ id: runnerId(ex.id, t.id), exercise: ex.id, check: t.id, points: t.maxPoints })));
+  return runners.map((r) => {
+    const ex = report.exercises.find((e) => e.id === r.exercise);
+    const t = ex?.tests.find((c) => c.id === r.check);
+    const status = !t ? "error" : t.status === "passed" ? "pass" : "fail";
+    const message = !t
+      ? (ex?.message ?? `the check ${r.exercise}/${r.check} did not run (was it removed or renamed?)`)
+      : t.status === "passed"
+        ? (t.leak ?? "")
+        : (t.message ?? t.status);
+    // Points as the report has them, never more than the workflow says the check is worth.
+    const score = t ? Math.min(t.points, r.points) : 0;
+    return {
+      id: r.id,
+      result: { version: 1, status, max_score: r.points, tests: [{ name: `${r.exercise}: ${t?.name ?? r.check}`, status, message, line_no: 0, score }] },
+    };
+  });
+}
+
+/** `<id>=<base64 JSON>` lines, the way a step writes its outputs to $GITHUB_OUTPUT. */
+export function toClassroomOutputs(report: GradeReport, expected?: readonly ExpectedRunner[]): string {
+  return toClassroomRunners(report, expected)
+    .map(({ id, result }) => `${id}=${Buffer.from(JSON.stringify(result)).toString("base64")}\n`)
+    .join("");
 }

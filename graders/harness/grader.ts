@@ -192,17 +192,17 @@ function notice(error: unknown): void {
   seen.exit ??= escapedExit(error);
 }
 
-/** The learner's function resolved: the first leak of the check, if any, is kept for its report. */
-function resolved(name: string): void {
+/** The learner's function settled: the first leak of the check, if any, is kept for its report. */
+function settled(name: string, how: "resolved" | "rejected"): void {
   if (seen.leak) return;
   const found = findLeaks();
-  if (found.length) seen.leak = leakMessage(name, found);
+  if (found.length) seen.leak = leakMessage(name, found, how);
 }
 
 /**
  * Wraps the module's plain functions to notice what learner code threw or rejected with (the stub's
  * "Not implemented yet", a process.exit call), even when a check only sees it as "rejected with …", and
- * what it left running when it resolved (a leak). The leak probe is registered on the learner's promise
+ * what it left running when it resolved or rejected (a leak). The leak probe is registered on the learner's promise
  * before the grader gets it, so it runs before the grader's own callbacks: nothing has moved on yet.
  * Classes are left as they are (a Proxy would break private fields); their methods throw into the check.
  */
@@ -216,7 +216,15 @@ function observe(mod: Record<string, unknown>): Record<string, unknown> {
           const result: unknown = Reflect.apply(target, thisArg, args);
           const calledIn = checkNumber;
           // (A call a failed check left running may resolve during a later check: not that check's leak.)
-          if (result instanceof Promise) result.then(() => calledIn === checkNumber && resolved(name), notice);
+          if (result instanceof Promise) {
+            result.then(
+              () => calledIn === checkNumber && settled(name, "resolved"),
+              (error: unknown) => {
+                notice(error);
+                if (calledIn === checkNumber) settled(name, "rejected");
+              },
+            );
+          }
           return result;
         } catch (error) {
           notice(error);

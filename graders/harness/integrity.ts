@@ -57,6 +57,25 @@ export function modifiedFiles(root = REPO_ROOT): string[] {
   return [...names].filter((name) => expected[name] !== actual[name]).sort();
 }
 
+/** Harness modules only maintainers run: the learner template does not ship them (export.ts). */
+export const MAINTAINER_MODULES = new Set(["classroom.ts", "export.ts", "bench.ts"]);
+
+function shippedToLearners(rel: string): boolean {
+  return !(rel.startsWith("graders/harness/") && !rel.slice("graders/harness/".length).includes("/") && MAINTAINER_MODULES.has(path.basename(rel)));
+}
+
+/**
+ * A learner repository's grading files that differ from the course's (batch grading, which never uses
+ * them): changed, added, or missing among those the template ships. Compared with the course's files,
+ * not with the learner's own manifest, which the learner could edit as well.
+ */
+export function learnerModifiedFiles(learnerRoot: string, courseRoot = REPO_ROOT): string[] {
+  const course = computeManifest(courseRoot);
+  const learner = computeManifest(learnerRoot);
+  const names = new Set([...Object.keys(course).filter(shippedToLearners), ...Object.keys(learner)]);
+  return [...names].filter((name) => course[name] !== learner[name]).sort();
+}
+
 export function integrityNotice(modified: readonly string[]): string | undefined {
   if (!modified.length) return undefined;
   return `modified tests: ${listSome(modified, 5)} differ from the course's graders — this score may not be trustworthy`;

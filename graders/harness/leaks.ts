@@ -1,11 +1,13 @@
 /**
- * Leak reports: when the function under test resolves, whatever it started and left running (requests
- * still in flight, timers still pending) is named in that check's message, pass or fail.
+ * Leak reports: when the function under test settles (resolves or rejects), whatever it started and left
+ * running (requests still in flight, timers still pending) is named in that check's message, pass or fail.
  *
  * The clock and the mock network each register a probe; grader.ts asks every probe at the moment the
  * learner's promise resolves (before the check itself sees the value), so the check cannot have moved
- * virtual time on in between. A leak is reported, not charged: checks that grade clean finishing
- * (02 clean-finish, 03 no-final-wait) do that with points.
+ * virtual time on in between.
+ *
+ * One policy everywhere: a leak is reported as a leak, with a hint about leaks, and costs no points; a
+ * check fails only for what its title says (02 clean-finish is the one check whose title is about it).
  */
 
 /** Describes what is still running ("2 requests still in flight (GET …)"), or undefined when nothing is. */
@@ -25,9 +27,9 @@ export function findLeaks(): string[] {
 }
 
 /** The line added to a check's message. */
-export function leakMessage(fn: string, found: readonly string[]): string {
+export function leakMessage(fn: string, found: readonly string[], how: "resolved" | "rejected" = "resolved"): string {
   return (
-    `⚠ leak: when ${fn}() resolved, ${found.join(" and ")}. ` +
-    "Resolve only after everything you started has finished: await every request, and clear timers you no longer need (clearTimeout)."
+    `⚠ leak: when ${fn}() ${how}, ${found.join(" and ")}. ` +
+    `${how === "resolved" ? "Resolve" : "Reject"} only after everything you started has finished: await every request, and clear timers you no longer need (clearTimeout).`
   );
 }

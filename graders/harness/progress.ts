@@ -63,12 +63,17 @@ export function progressRecorder(): (body: EventBody) => void {
   };
 }
 
-/** Engine side: every worker's events whose HMAC verifies, by pid (other lines are dropped). */
-export function readProgress(dir: string, key = progressKey()): Map<number, ProgressEvent[]> {
+/**
+ * Engine side: the events whose HMAC verifies, by pid (other lines are dropped), of every worker or of
+ * the pids `only` accepts (the watchdog reads only its running workers' logs: a class's finished logs
+ * would cost it more at every poll).
+ */
+export function readProgress(dir: string, key = progressKey(), only: (pid: number) => boolean = () => true): Map<number, ProgressEvent[]> {
   const out = new Map<number, ProgressEvent[]>();
   for (const name of realFs.readdirSync(dir)) {
     if (!name.endsWith(".jsonl")) continue;
     const pid = Number(name.slice(0, -".jsonl".length));
+    if (!only(pid)) continue;
     const events = realFs
       .readFileSync(`${dir}/${name}`, "utf8")
       .split("\n")

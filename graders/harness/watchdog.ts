@@ -8,7 +8,7 @@
  * worker, and by the next poll the pid may belong to another process.
  */
 import { killTree } from "./process-tree.ts";
-import { readProgress, type ProgressEvent } from "./progress.ts";
+import { progressKey, readProgress, type ProgressEvent } from "./progress.ts";
 import { isPoolWorker } from "./warm-pool.ts";
 
 export interface Hung {
@@ -59,14 +59,15 @@ export class Watchdog {
 
   /** One look at the logs: kills workers stuck in the same check for longer than hangMs. */
   poll(): void {
-    for (const [pid, events] of readProgress(this.dir)) {
+    // Only the logs of this pool's running workers, never one already stopped.
+    for (const [pid, events] of readProgress(this.dir, progressKey(), (pid) => !this.stopped.has(pid) && this.host.owns(pid))) {
       const last = events.at(-1);
-      if (!last || last.event !== "start" || this.stopped.has(pid)) continue;
+      if (!last || last.event !== "start") continue;
       const key = `${pid}\u0000${events.length}`;
       const now = this.host.now();
       const first = this.firstSeen.get(key) ?? now;
       this.firstSeen.set(key, first);
-      if (now - first < this.hangMs || !this.host.owns(pid)) continue;
+      if (now - first < this.hangMs) continue;
       this.stopped.add(pid);
       this.host.kill(pid);
       this.hung.push({ run: last.run, file: last.file, check: last.check, pid, events });

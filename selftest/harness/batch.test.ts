@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
 import { findSubmissions, gradebookCsv, parseShard, shard } from "../../graders/harness/batch.ts";
+import { exportTemplate } from "../../graders/harness/export.ts";
 import { REPO_ROOT } from "../../graders/harness/paths.ts";
 import { buildReport } from "../../graders/harness/report.ts";
 
@@ -52,17 +53,25 @@ test("npm run grade -- --submissions grades a mixed class right, in bounded time
   cpSync(path.join(REPO_ROOT, "fixtures/03-retry-async/hostile/sync-infinite-loop.ts"), path.join(dir, "hostile/03-retry-async.ts"));
   put("repo/exercises", "solutions", ...all);
   cpSync(path.join(REPO_ROOT, "fixtures/03-retry-async/submissions/wrong-linear-backoff.ts"), path.join(dir, "repo/exercises/03-retry-async.ts"));
+  // A whole learner repository whose grader was edited: graded with the course's graders, the edit listed.
+  exportTemplate(path.join(dir, "edited"));
+  put("edited/exercises", "solutions", ...all);
+  cpSync(path.join(REPO_ROOT, "fixtures/03-retry-async/submissions/wrong-linear-backoff.ts"), path.join(dir, "edited/exercises/03-retry-async.ts"));
+  appendFileSync(path.join(dir, "edited/graders/03-retry-async.test.ts"), "\n// made easier\n");
   const started = performance.now();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
   execFileSync(process.execPath, ["--import", "tsx", "graders/harness/cli.ts", "--submissions", dir, "--out", out], { cwd: REPO_ROOT, env: clean, stdio: "pipe" });
   const seconds = (performance.now() - started) / 1000;
-  const rows = readFileSync(path.join(out, "gradebook.csv"), "utf8").trim().split("\n").slice(1).map((line) => line.split(",").slice(0, 7).join(","));
-  expect(rows).toEqual([
+  const lines = readFileSync(path.join(out, "gradebook.csv"), "utf8").trim().split("\n").slice(1);
+  expect(lines.map((line) => line.split(",").slice(0, 7).join(","))).toEqual([
     "correct,35,35,30,100,100,passed",
+    "edited,35,35,22,92,100,failed",
     "hostile,35,35,0,70,100,error",
     "repo,35,35,22,92,100,failed",
     "stubs,0,0,0,0,100,failed",
   ]);
+  // The modified column: the edited repository's grader, nobody else's.
+  expect(lines.map((line) => `${line.split(",")[0]}:${line.split(",").at(-1)}`)).toEqual(["correct:", "edited:graders/03-retry-async.test.ts", "hostile:", "repo:", "stubs:"]);
   const hostile = JSON.parse(readFileSync(path.join(out, "hostile.json"), "utf8")) as { exercises: { id: string; message?: string }[] };
   expect(hostile.exercises[2]!.message).toMatch(/never finished/);
   expect(seconds).toBeLessThan(90);

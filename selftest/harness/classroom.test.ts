@@ -1,19 +1,21 @@
 /**
  * The GitHub Classroom workflow: generated from the graders (the committed file must be up to date), in the
- * shape Classroom reads, and proven by running its step commands locally the way
- * autograding-command-grader runs them (sh -c, environment stripped to PATH, HOME and FORCE_COLOR):
- * solutions → every step exits 0 (full marks); stubs → every step fails (0); a check that was removed from
- * its grader fails its step.
+ * shape Classroom reads, and proven by running its grade step locally as Actions would (sh -c, an
+ * environment holding only PATH, HOME, the step's env and the files Actions provides) for the solutions,
+ * the stubs and partial submissions: the reporter's inputs it writes give exactly the points `npm test`
+ * gives. With CLASSROOM_REPORTER_DIR set to a checkout of classroom-resources/autograding-grading-reporter
+ * (v1), the real reporter then runs on those inputs and its "Points X/Y" annotation must say the same.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { checksOf, partition, planSteps, renderWorkflow, WORKFLOW_FILE, type CheckInfo } from "../../graders/harness/classroom.ts";
+import { checksOf, GRADE_DEADLINE, REPORT_FILE, renderWorkflow, runnersOf, WORKFLOW_FILE, type CheckInfo } from "../../graders/harness/classroom.ts";
 import { EXERCISES } from "../../graders/harness/exercises.ts";
 import { exportTemplate } from "../../graders/harness/export.ts";
+import { RUNNERS_ENV, decodeRunners, type RunnerResult } from "../../graders/harness/formats.ts";
 import { REPO_ROOT } from "../../graders/harness/paths.ts";
 import type { GradeReport } from "../../graders/harness/report.ts";
 import { killTree, treeRoot } from "../../graders/harness/process-tree.ts";
@@ -24,6 +26,7 @@ interface WorkflowStep {
   uses?: string;
   run?: string;
   if?: string;
+  "timeout-minutes"?: number;
   with?: Record<string, string | number>;
   env?: Record<string, string>;
 }
@@ -31,65 +34,29 @@ interface Workflow {
   name: string;
   on: unknown;
   permissions: Record<string, string>;
-  jobs: Record<string, { "runs-on": string; if: string; steps: WorkflowStep[] }>;
+  jobs: Record<string, { "runs-on": string; if: string; "timeout-minutes": number; steps: WorkflowStep[] }>;
 }
 
-const GRADER = "classroom-resources/autograding-command-grader@v1";
 const REPORTER = "classroom-resources/autograding-grading-reporter@v1";
+const REPORTER_DIR = process.env.CLASSROOM_REPORTER_DIR;
 
-function graderSteps(workflow: Workflow): WorkflowStep[] {
-  return workflow.jobs["run-autograding-tests"]!.steps.filter((s) => s.uses === GRADER);
+function stepsOf(workflow: Workflow): WorkflowStep[] {
+  return workflow.jobs["run-autograding-tests"]!.steps;
 }
 
-function checksIn(command: string): string[] {
-  return [...command.matchAll(/--check (\S+)/g)].map((m) => m[1]!);
-}
-
-describe("planning the steps (unit)", () => {
+describe("generating the workflow (unit)", () => {
   const check = (exercise: string, id: string, points: number, name = `does ${id}`): CheckInfo => ({ exercise, id, name, points });
-  const checks = [
-    ...[5, 5, 5, 5, 5, 5, 5].map((p, i) => check("01-download-files", `d${i}`, p)),
-    check("02-enrich-csv", "q1", 6, "AsyncQueue: is FIFO"),
-    check("02-enrich-csv", "q2", 6, "AsyncQueue: waits"),
-    check("02-enrich-csv", "e1", 8, "enrichCsv: writes lines"),
-    check("02-enrich-csv", "e2", 15, "enrichCsv: keeps 3 in flight"),
-    ...[10, 10, 10].map((p, i) => check("03-retry-async", `r${i}`, p)),
-  ];
-  const steps = planSteps(checks);
 
-  test("every check in exactly one step, in order; points add up; about 10 points a step", () => {
-    expect(steps.flatMap((s) => s.checks)).toEqual(checks);
-    expect(steps.reduce((sum, s) => sum + s.points, 0)).toBe(100);
-    expect(steps.length).toBeGreaterThanOrEqual(8);
-    expect(steps.length).toBeLessThanOrEqual(15);
-    for (const s of steps) expect(s.id).toMatch(/^[A-Za-z0-9]+$/);
-    expect(new Set(steps.map((s) => s.id)).size).toBe(steps.length);
+  test("one runner per check, ids of letters and digits, unique; a clash is refused", () => {
+    const runners = runnersOf([check("01-download-files", "sliding-window", 3), check("03-retry-async", "exact-backoff", 4)]);
+    expect(runners).toEqual([
+      { id: "ex01slidingwindow", exercise: "01-download-files", check: "sliding-window", points: 3 },
+      { id: "ex03exactbackoff", exercise: "03-retry-async", check: "exact-backoff", points: 4 },
+    ]);
+    expect(() => runnersOf([check("03-retry-async", "a-b", 1), check("03-retry-async", "ab", 1)])).toThrow(/same reporter runner id "ex03ab"/);
   });
 
-  test("a step never mixes exercises or topics; a shared topic is said once", () => {
-    for (const s of steps) {
-      expect(new Set(s.checks.map((c) => c.exercise)).size).toBe(1);
-      expect(new Set(s.checks.map((c) => /^(\w+): /.exec(c.name)?.[1] ?? "")).size).toBe(1);
-    }
-    const queue = steps.find((s) => s.checks.some((c) => c.id === "q1"))!;
-    expect(queue.name).toBe("02 Enrich a CSV through a bounded queue — AsyncQueue: is FIFO; waits");
-  });
-
-  test("the command bounds itself and fits in the step's timeout", () => {
-    for (const s of steps) {
-      expect(s.command).toBe(`node --import tsx graders/harness/cli.ts ${s.checks.map((c) => `--check ${c.exercise}/${c.id}`).join(" ")} --deadline ${s.deadline}`);
-      expect(s.timeout * 60).toBeGreaterThan(s.deadline);
-    }
-  });
-
-  test("partition keeps the largest group small and the order intact", () => {
-    const items = [3, 3, 3, 9, 2, 2].map((p, i) => check("03-retry-async", `c${i}`, p));
-    expect(partition(items, 3).map((g) => g.map((c) => c.points))).toEqual([[3, 3, 3], [9], [2, 2]]);
-    expect(partition(items, 10)).toHaveLength(6);
-    expect(partition(items, 0)).toHaveLength(1);
-  });
-
-  test("checks come from the report of the graders; an exercise without checks gets a warning, not a step", () => {
+  test("checks come from the report of the graders; an exercise without checks gets a warning", () => {
     const report: GradeReport = {
       target: "/s",
       score: 5,
@@ -107,10 +74,11 @@ describe("planning the steps (unit)", () => {
     expect(warnings).toEqual([expect.stringContaining("01-download-files: no checks found"), expect.stringContaining("misses same-error")]);
   });
 
-  test("renders YAML that reads back as the same steps", () => {
-    const workflow = parse(renderWorkflow(steps)) as Workflow;
-    expect(graderSteps(workflow).map((s) => s.with!["max-score"])).toEqual(steps.map((s) => s.points));
-    expect(graderSteps(workflow).map((s) => s.with!["test-name"])).toEqual(steps.map((s) => s.name));
+  test("renders YAML whose grade step and reporter read back as the same runners", () => {
+    const runners = runnersOf([check("01-download-files", "one", 3), check("02-enrich-csv", "two", 2)]);
+    const steps = stepsOf(parse(renderWorkflow(runners)) as Workflow);
+    expect(decodeRunners(steps.find((s) => s.id === "grade")!.env![RUNNERS_ENV]!)).toEqual(runners);
+    expect(steps.find((s) => s.uses === REPORTER)!.with).toEqual({ runners: "ex01one,ex02two" });
   });
 });
 
@@ -134,7 +102,7 @@ describe("the committed workflow", () => {
     expect(out).toContain("is up to date");
   });
 
-  test("has the shape GitHub Classroom generates and reads", () => {
+  test("has the shape GitHub Classroom reads, on Node 24 and current action majors", () => {
     expect(text.startsWith("# Generated by `npm run workflow`")).toBe(true);
     expect(workflow.name).toBe("Autograding Tests");
     expect(workflow.on).toEqual(["push", "workflow_dispatch", "repository_dispatch"]);
@@ -143,57 +111,40 @@ describe("the committed workflow", () => {
     const job = workflow.jobs["run-autograding-tests"]!;
     expect(job["runs-on"]).toBe("ubuntu-latest");
     expect(job.if).toBe("github.actor != 'github-classroom[bot]'");
-    const [checkout, node, install] = job.steps;
-    expect(checkout!.uses).toBe("actions/checkout@v4");
-    expect(node).toMatchObject({ uses: "actions/setup-node@v4", with: { "node-version": 20, cache: "npm" } });
+    const [checkout, node, install, grade, reporter, upload, ...rest] = job.steps;
+    expect(checkout!.uses).toBe("actions/checkout@v6");
+    expect(node).toMatchObject({ uses: "actions/setup-node@v6", with: { "node-version": 24, cache: "npm" } });
     expect(install).toMatchObject({ run: "npm ci" });
-    expect(job.steps.filter((s) => s.run?.includes("npm ci"))).toHaveLength(1);
+    expect(grade!.id).toBe("grade");
+    expect(reporter!.uses).toBe(REPORTER);
+    expect(upload).toMatchObject({ if: "always()", uses: "actions/upload-artifact@v7", with: { path: REPORT_FILE } });
+    expect(rest).toEqual([]);
   });
 
-  test("one grader step per group of checks: ids letters and digits, a sentence, a bounded command, points adding up", () => {
-    const steps = graderSteps(workflow);
-    expect(steps.length).toBeGreaterThanOrEqual(3);
-    expect(steps.length).toBeLessThanOrEqual(15);
-    const seen = new Set<string>();
-    for (const s of steps) {
-      expect(s.id).toMatch(/^[A-Za-z0-9]+$/);
-      expect(s.name).toBe(s.with!["test-name"]);
-      expect(String(s.with!["test-name"]).length).toBeGreaterThan(20);
-      const command = String(s.with!.command);
-      expect(command).toMatch(/^node --import tsx graders\/harness\/cli\.ts( --check [0-9]{2}-[a-z-]+\/[a-z0-9-]+)+ --deadline \d+$/);
-      const deadline = Number(/--deadline (\d+)$/.exec(command)![1]);
-      expect(Number(s.with!.timeout) * 60).toBeGreaterThan(deadline);
-      expect(Number.isInteger(s.with!["max-score"])).toBe(true);
-      for (const c of checksIn(command)) {
-        expect(seen.has(c), `${c} in two steps`).toBe(false);
-        seen.add(c);
-      }
-    }
-    const graded = EXERCISES.filter((e) => existsSync(path.join(REPO_ROOT, "graders", `${e.id}.test.ts`)));
-    expect(steps.reduce((sum, s) => sum + Number(s.with!["max-score"]), 0)).toBe(graded.reduce((sum, e) => sum + e.maxScore, 0));
-    if (graded.length === EXERCISES.length) expect(steps.reduce((sum, s) => sum + Number(s.with!["max-score"]), 0)).toBe(100);
+  test("one grade step runs the engine once, bounded, writing the log, the summary, the JSON report and the reporter's inputs", () => {
+    const grade = stepsOf(workflow).find((s) => s.id === "grade")!;
+    expect(grade.run).toBe(
+      `node --import tsx graders/harness/cli.ts --verbose --exit-zero --deadline ${GRADE_DEADLINE} --json ${REPORT_FILE} --also markdown="$GITHUB_STEP_SUMMARY" --also classroom="$GITHUB_OUTPUT"`,
+    );
+    expect(grade["timeout-minutes"]! * 60).toBeGreaterThan(GRADE_DEADLINE);
+    expect(workflow.jobs["run-autograding-tests"]!["timeout-minutes"]).toBeGreaterThan(grade["timeout-minutes"]!);
   });
 
-  test("the reporter reads one <ID>_RESULTS per step and lists every id; then the summary and the artifact, always", () => {
-    const job = workflow.jobs["run-autograding-tests"]!;
-    const steps = graderSteps(workflow);
-    const at = job.steps.findIndex((s) => s.uses === REPORTER);
-    const reporter = job.steps[at]!;
-    expect(at).toBe(job.steps.indexOf(steps.at(-1)!) + 1);
-    expect(reporter.env).toEqual(Object.fromEntries(steps.map((s) => [`${s.id!.toUpperCase()}_RESULTS`, `\${{ steps.${s.id}.outputs.result }}`])));
-    expect(reporter.with).toEqual({ runners: steps.map((s) => s.id).join(",") });
-    const [summary, upload] = job.steps.slice(at + 1);
-    expect(summary!.if).toBe("always()");
-    expect(summary!.run).toMatch(/^npm run grade -- --format markdown --out "\$GITHUB_STEP_SUMMARY" --json reports\/grade\.json \|\| /);
-    expect(upload).toMatchObject({ if: "always()", uses: "actions/upload-artifact@v4", with: { path: "reports/grade.json" } });
+  test("the reporter reads one <RUNNER>_RESULTS per check, each from the grade step; the runners are every check, points adding up to 100", () => {
+    const steps = stepsOf(workflow);
+    const runners = decodeRunners(steps.find((s) => s.id === "grade")!.env![RUNNERS_ENV]!);
+    const reporter = steps.find((s) => s.uses === REPORTER)!;
+    expect(reporter.with).toEqual({ runners: runners.map((r) => r.id).join(",") });
+    expect(reporter.env).toEqual(Object.fromEntries(runners.map((r) => [`${r.id.toUpperCase()}_RESULTS`, `\${{ steps.grade.outputs.${r.id} }}`])));
+    for (const r of runners) expect(r.id).toMatch(/^[A-Za-z0-9]+$/);
+    expect(runners.reduce((sum, r) => sum + r.points, 0)).toBe(EXERCISES.reduce((sum, e) => sum + e.maxScore, 0));
   });
 });
 
-/** Runs one step's command as autograding-command-grader does: sh -c, stripped environment, its own timeout. */
-function runStep(command: string, cwd: string, timeoutMinutes: number): Promise<{ code: number; out: string }> {
+/** Runs a command as an Actions `run:` step does: sh -c, the step's env, the files Actions provides. */
+function runStep(command: string, cwd: string, env: Record<string, string>, timeoutMinutes: number): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), FORCE_COLOR: "true" };
-    const child = spawn("/bin/sh", ["-c", command], { cwd, env, ...treeRoot(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("/bin/sh", ["-c", command], { cwd, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), ...env }, ...treeRoot(), stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -208,60 +159,114 @@ function runStep(command: string, cwd: string, timeoutMinutes: number): Promise<
   });
 }
 
-/** Runs jobs two at a time. */
-async function twoAtATime<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]!();
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return results;
+/** Reads a $GITHUB_OUTPUT file: name=value lines (the grade step writes no multi-line values). */
+function readOutputs(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
 }
 
-function learnerCopy(withSolutions: boolean): string {
+/** A learner's repository: the exported template with these exercise files. */
+function learnerCopy(files: Record<string, string>): string {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), "classroom-")), "repo");
   exportTemplate(dir);
   symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  if (withSolutions) for (const { id } of EXERCISES) cpSync(path.join(REPO_ROOT, "solutions", `${id}.ts`), path.join(dir, "exercises", `${id}.ts`));
+  for (const [id, file] of Object.entries(files)) cpSync(file, path.join(dir, "exercises", `${id}.ts`));
   return dir;
 }
 
-describe("the workflow's commands, run locally", () => {
-  test("solutions: every step passes (full marks); stubs: every step fails (0); a removed check fails its step", async () => {
-    const steps = graderSteps(parse(readFileSync(WORKFLOW_FILE, "utf8")) as Workflow);
-    const solved = learnerCopy(true);
-    const stubs = learnerCopy(false);
-    const started = performance.now();
-    const runs = await twoAtATime(
-      [solved, stubs].flatMap((dir) => steps.map((s) => () => runStep(String(s.with!.command), dir, Number(s.with!.timeout)).then((r) => ({ dir, step: s, ...r })))),
-    );
-    const score = (dir: string) => runs.filter((r) => r.dir === dir && r.code === 0).reduce((sum, r) => sum + Number(r.step.with!["max-score"]), 0);
-    const total = steps.reduce((sum, s) => sum + Number(s.with!["max-score"]), 0);
+const solution = (id: string) => path.join(REPO_ROOT, "solutions", `${id}.ts`);
+const known = (id: string, name: string) => path.join(REPO_ROOT, "fixtures", id, "submissions", `${name}.ts`);
+const allSolutions = Object.fromEntries(EXERCISES.map((e) => [e.id, solution(e.id)]));
 
-    for (const r of runs.filter((r) => r.dir === solved)) expect(r.code, `${r.step.id} with the solutions:\n${r.out}`).toBe(0);
-    for (const r of runs.filter((r) => r.dir === stubs)) {
-      expect(r.code, `${r.step.id} with the stubs:\n${r.out}`).not.toBe(0);
-      expect(r.out).toContain("not started yet");
+/** The solutions, the stubs and partial submissions (a known wrong file among solutions, or several). */
+const CASES: { name: string; files: Record<string, string> }[] = [
+  { name: "solutions", files: allSolutions },
+  { name: "stubs", files: {} },
+  { name: "01 fixed batches", files: { ...allSolutions, "01-download-files": known("01-download-files", "wrong-fixed-batches") } },
+  { name: "02 no backpressure", files: { ...allSolutions, "02-enrich-csv": known("02-enrich-csv", "wrong-unbounded-queue") } },
+  { name: "03 linear backoff, 02 batches, 01 stub", files: { "02-enrich-csv": known("02-enrich-csv", "wrong-batches"), "03-retry-async": known("03-retry-async", "wrong-linear-backoff") } },
+];
+
+interface CaseRun {
+  name: string;
+  /** npm test's JSON report, graded on its own. */
+  npmTest: GradeReport;
+  /** What the grade step wrote to $GITHUB_OUTPUT, and the reporter env the workflow makes of it. */
+  reporterEnv: Record<string, string>;
+  runners: string;
+  log: string;
+}
+
+describe("the workflow's grade step, run locally", () => {
+  const runs: CaseRun[] = [];
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    const steps = stepsOf(parse(readFileSync(WORKFLOW_FILE, "utf8")) as Workflow);
+    const grade = steps.find((s) => s.id === "grade")!;
+    const reporter = steps.find((s) => s.uses === REPORTER)!;
+    for (const c of CASES) {
+      const dir = learnerCopy(c.files);
+      dirs.push(dir);
+      const output = path.join(dir, "..", "github-output");
+      const summary = path.join(dir, "..", "step-summary.md");
+      writeFileSync(output, "");
+      const step = await runStep(grade.run!, dir, { ...grade.env!, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary }, grade["timeout-minutes"]!);
+      expect(step.code, `${c.name}: the grade step must exit 0 whatever the score\n${step.out}`).toBe(0);
+      const outputs = readOutputs(output);
+      // ${{ steps.grade.outputs.X }} → the value the step wrote.
+      const reporterEnv = Object.fromEntries(Object.entries(reporter.env!).map(([k, v]) => [k, outputs[/outputs\.(\w+)/.exec(v)![1]!] ?? ""]));
+      const own = await runStep(`node --import tsx graders/harness/cli.ts --json npm-test.json`, dir, {}, 5);
+      runs.push({ name: c.name, npmTest: JSON.parse(readFileSync(path.join(dir, "npm-test.json"), "utf8")) as GradeReport, reporterEnv, runners: String(reporter.with!.runners), log: step.out + own.out });
     }
-    expect(score(solved)).toBe(total);
-    expect(score(stubs)).toBe(0);
+  }, 600_000);
+  afterAll(() => {
+    for (const dir of dirs) rmSync(path.dirname(dir), { recursive: true, force: true });
+  });
 
-    // Remove a check from its grader (rename its id): the step that names it must fail, saying why.
-    const step = steps.at(-1)!;
-    const [exercise, id] = checksIn(String(step.with!.command))[0]!.split("/") as [string, string];
-    const grader = path.join(solved, "graders", `${exercise}.test.ts`);
-    const source = readFileSync(grader, "utf8");
-    const renamed = source.replace(new RegExp(`check\\(\\s*(["'\`])${id}\\1`), `check("${id}-renamed"`);
-    expect(renamed).not.toBe(source);
-    writeFileSync(grader, renamed);
-    const removed = await runStep(String(step.with!.command), solved, Number(step.with!.timeout));
-    expect(removed.code, removed.out).not.toBe(0);
-    expect(removed.out).toContain(`✗ ${exercise}/${id}: no such check ran`);
-    console.log(`classroom: ${runs.length + 1} step commands in ${Math.round((performance.now() - started) / 1000)} s`);
-    for (const dir of [solved, stubs]) rmSync(path.dirname(dir), { recursive: true, force: true });
-  }, 400_000);
+  test("the cases cover full marks, zero and at least three partial scores", () => {
+    const scores = runs.map((r) => r.npmTest.score);
+    expect(scores[0]).toBe(100);
+    expect(scores[1]).toBe(0);
+    expect(scores.slice(2).filter((s) => s > 0 && s < 100)).toHaveLength(3);
+  });
+
+  test("the reporter's inputs carry exactly npm test's points, check by check (what its Points annotation adds up)", () => {
+    for (const r of runs) {
+      const results = Object.fromEntries(Object.entries(r.reporterEnv).map(([k, v]) => [k, JSON.parse(Buffer.from(v, "base64").toString("utf8")) as RunnerResult]));
+      const fromReporter = Object.values(results).flatMap((res) => res.tests.map((t) => t.score)).reduce((a, b) => a + b, 0);
+      const max = Object.values(results).reduce((sum, res) => sum + res.max_score, 0);
+      expect(`${r.name}: ${fromReporter}/${max}`).toBe(`${r.name}: ${r.npmTest.score}/${r.npmTest.maxScore}`);
+      for (const ex of r.npmTest.exercises) {
+        for (const t of ex.tests) {
+          const res = results[`EX${ex.id.slice(0, 2)}${t.id.replace(/[^A-Za-z0-9]/g, "").toUpperCase()}_RESULTS`]!;
+          expect(`${ex.id}/${t.id} ${res.tests[0]!.score}/${res.max_score} ${res.status}`).toBe(`${ex.id}/${t.id} ${t.points}/${t.maxPoints} ${t.status === "passed" ? "pass" : "fail"}`);
+        }
+      }
+    }
+  });
+
+  test("the log lists every check with its verdict, and the message and hint of each failure", () => {
+    const partial = runs[2]!;
+    const failed = partial.npmTest.exercises.flatMap((e) => e.tests).filter((t) => t.status !== "passed");
+    expect(failed.length).toBeGreaterThan(0);
+    for (const t of failed) expect(partial.log).toContain(t.message!.split("\n")[0]!.slice(0, 60));
+    expect(partial.log).toMatch(/hint: /);
+  });
+
+  test.skipIf(!REPORTER_DIR)("the real reporter (CLASSROOM_REPORTER_DIR) announces npm test's points for every case", async () => {
+    const main = path.join(REPORTER_DIR!, "dist", "main.js");
+    expect(existsSync(main), `${main} (a checkout of ${REPORTER})`).toBe(true);
+    for (const r of runs) {
+      const { out } = await runStep(`node "${main}"`, REPO_ROOT, { ...r.reporterEnv, INPUT_RUNNERS: r.runners, "INPUT_TOKEN": "unused" }, 2);
+      const points = /::notice title=Autograding complete::Points (\d+(?:\.\d+)?)\/(\d+)/.exec(out);
+      expect(points, `${r.name}: the reporter's output\n${out.slice(-3000)}`).not.toBeNull();
+      expect(`${r.name}: ${points![1]}/${points![2]}`).toBe(`${r.name}: ${r.npmTest.score}/${r.npmTest.maxScore}`);
+      // Its log table: each runner's points as "passed tests / tests × max_score" — exact with one check per runner.
+      expect(out).toMatch(new RegExp(`Total: +│ +${r.npmTest.score} +│ +${r.npmTest.maxScore}`));
+    }
+  });
 });

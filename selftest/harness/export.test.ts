@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { EXERCISES } from "../../graders/harness/exercises.ts";
-import { exportTemplate, learnerGitignore, learnerLock, learnerPackageJson, learnerReadme, learnerTsconfig, main } from "../../graders/harness/export.ts";
+import { ExportRefused, exportTemplate, exportTemplateFrom, learnerGitignore, learnerLock, learnerPackageJson, learnerReadme, learnerTsconfig, main } from "../../graders/harness/export.ts";
 import { REPO_ROOT } from "../../graders/harness/paths.ts";
 import type { GradeReport } from "../../graders/harness/report.ts";
 
@@ -162,6 +162,36 @@ describe("npm run export", () => {
       console.error = original;
     }
     expect(errors[0]).toMatch(/--force/);
+  });
+});
+
+describe("an instructor who solved the exercises in their copy", () => {
+  const root = mkdtempSync(path.join(tmpdir(), "export-solved-"));
+  const course = path.join(root, "course");
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  beforeAll(() => {
+    execFileSync("git", ["clone", "-q", REPO_ROOT, course], { stdio: "ignore" });
+    for (const { id } of EXERCISES) cpSync(path.join(REPO_ROOT, "solutions", `${id}.ts`), path.join(course, "exercises", `${id}.ts`));
+  });
+
+  test("a git checkout: the template's exercises/ are the committed stubs, byte for byte, and export says so", () => {
+    const out = path.join(root, "template");
+    const { stubs } = exportTemplateFrom(out, {}, course);
+    expect(stubs).toEqual({ from: "commit", differing: EXERCISES.map((e) => `exercises/${e.id}.ts`) });
+    for (const { id } of EXERCISES) {
+      const committed = execFileSync("git", ["cat-file", "blob", `HEAD:exercises/${id}.ts`], { cwd: course });
+      expect(readFileSync(path.join(out, "exercises", `${id}.ts`)).equals(committed), `${id}.ts`).toBe(true);
+    }
+  });
+
+  test("not a git checkout: export refuses, naming the files that are not stubs", () => {
+    const plain = path.join(root, "plain");
+    cpSync(course, plain, { recursive: true, filter: (src) => path.basename(src) !== ".git" });
+    expect(() => exportTemplateFrom(path.join(root, "refused"), {}, plain)).toThrow(ExportRefused);
+    expect(() => exportTemplateFrom(path.join(root, "refused"), {}, plain)).toThrow(/exercises\/01-download-files\.ts, .* are not stubs .* not a git checkout/);
+    expect(existsSync(path.join(root, "refused"))).toBe(false);
+    for (const { id } of EXERCISES) cpSync(path.join(REPO_ROOT, "exercises", `${id}.ts`), path.join(plain, "exercises", `${id}.ts`));
+    expect(exportTemplateFrom(path.join(root, "restored"), {}, plain).stubs).toEqual({ from: "working copy", differing: [] });
   });
 });
 

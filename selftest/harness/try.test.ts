@@ -4,7 +4,9 @@
  * caught for real too. Latencies are small (5–20 ms); every run is bounded in time.
  */
 import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
@@ -164,7 +166,7 @@ describe("01 download: the reference solution against a real file server and a r
 describe("02 enrich: the reference solution against a real enrich API and real files", () => {
   test("read === written + failed, the failing rows listed, every line merged, exactly `workers` in flight", async () => {
     const { lines, print } = collect();
-    const { result, ms } = await timed(() => tryEnrich(solution02.enrichCsv, { print, ...ENRICH_FAST }));
+    const { result, ms } = await timed(() => tryEnrich(solution02.enrichCsv, solution02.AsyncQueue, { print, ...ENRICH_FAST }));
     expect(failed(result), lines.join("\n")).toEqual([]);
     const texts = result.findings.map((f) => f.text);
     expect(texts.some((t) => /^read === written \+ failed: (\d+) === (\d+) \+ 2/.test(t))).toBe(true);
@@ -196,7 +198,7 @@ describe("02 enrich: the reference solution against a real enrich API and real f
       return { read: rows.length, written: out.length, failed: failedRows };
     };
     const { print } = collect();
-    const misses = failed(await tryEnrich(unbounded, { print, ...ENRICH_FAST }));
+    const misses = failed(await tryEnrich(unbounded, undefined, { print, ...ENRICH_FAST }));
     expect(misses).toEqual([expect.stringMatching(/^never more than 3 requests in flight \(most seen at once: [4-9]\)$/)]);
   });
 });
@@ -223,6 +225,36 @@ describe("npm run try (the command)", () => {
     const { code, out } = run(["retry-async", "--target", "solutions", "--fast"]);
     expect(out).toContain("→ GET /flaky  (request 1)");
     expect(out).toContain("For real, your code does what the graders check.");
+    expect(code).toBe(0);
+  });
+
+  /** A folder with the solutions and one known submission in place of its exercise's file. */
+  const withKnown = (exercise: string, name: string): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), "try-known-"));
+    for (const file of readdirSync(path.join(REPO_ROOT, "solutions"))) cpSync(path.join(REPO_ROOT, "solutions", file), path.join(dir, file));
+    cpSync(path.join(REPO_ROOT, "fixtures", exercise, "submissions", `${name}.ts`), path.join(dir, `${exercise}.ts`));
+    return dir;
+  };
+
+  test("judges as the graders do, never praising what they fail: 01 in fixed batches and 02 without backpressure exit 1", () => {
+    const batches = run(["01", "--target", withKnown("01-download-files", "wrong-fixed-batches")]);
+    expect(batches.out).toMatch(/✗ not a sliding window: while work was left, \d+% of the window stood empty/);
+    expect(batches.out).not.toContain("🎉");
+    expect(batches.code).toBe(1);
+    const unbounded = run(["02", "--target", withKnown("02-enrich-csv", "wrong-unbounded-queue")]);
+    expect(unbounded.out).toMatch(/✗ no backpressure: when the first answer came back, the producer had already called put\(\) \d+ times for 16 rows/);
+    expect(unbounded.code).toBe(1);
+    const solved = run(["02", "--target", "solutions"]);
+    expect(solved.out).toMatch(/✓ backpressure: .* called put\(\) [1-6] times/);
+    expect(solved.out).toMatch(/✓ a sliding window/);
+    expect(solved.code).toBe(0);
+  });
+
+  test("with --fast, what try cannot judge is marked as such, never praised as checked", () => {
+    const { code, out } = run(["01", "--target", "solutions", "--fast"]);
+    expect(out).toContain("– sliding window vs batches: not judged with --fast");
+    expect(out).toContain("what try could judge matches the graders");
+    expect(out).not.toContain("🎉");
     expect(code).toBe(0);
   });
 

@@ -11,7 +11,7 @@ import type * as Exercise from "../../../exercises/01-download-files.ts";
 import { REPO_ROOT } from "../paths.ts";
 import { outcome, type Finding, type Outcome } from "./outcome.ts";
 import { latencies, sleep, startServer } from "./server.ts";
-import { kib, Timeline, type Print } from "./timeline.ts";
+import { judgeWindow, kib, Timeline, type Print } from "./timeline.ts";
 
 export type DownloadFiles = typeof Exercise.downloadFiles;
 
@@ -71,7 +71,7 @@ export async function tryDownload(downloadFiles: DownloadFiles, options: Downloa
     const results = await downloadFiles(urls, outputDir, { maxConcurrent });
     const took = Math.round(timeline.now());
     timeline.note(`resolved after ${took} ms; the answers alone took ${totalLatency} ms added up (one at a time would take at least that)`);
-    return outcome(await judge(results, urls, files, outputDir, timeline, maxConcurrent));
+    return outcome(await judge(results, urls, files, outputDir, timeline, maxConcurrent, options.latency));
   } finally {
     await server.close();
     await rm(tmp, { recursive: true, force: true });
@@ -85,6 +85,7 @@ async function judge(
   outputDir: string,
   timeline: Timeline,
   limit: number,
+  latency: [number, number],
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   const inOrder = Array.isArray(results) && results.length === urls.length && results.every((r, i) => r?.url === urls[i]);
@@ -111,7 +112,8 @@ async function judge(
   findings.push({ ok: timeline.maxInFlight <= limit, text: `never more than ${limit} requests in flight (most seen at once: ${timeline.maxInFlight})` });
   findings.push({
     ok: timeline.maxInFlight >= Math.min(limit, urls.length),
-    text: `the window was used: ${timeline.maxInFlight} of ${limit} requests in flight at the busiest moment`,
+    text: `the window was filled: ${timeline.maxInFlight} of ${limit} requests in flight at the busiest moment`,
   });
+  findings.push(judgeWindow(timeline, limit, latency, { exercise: "01", busy: "a download", refill: "Start the next download as soon as any one finishes, not when a whole group has finished" }));
   return findings;
 }

@@ -7,13 +7,15 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type * as Exercise from "../../../exercises/02-enrich-csv.ts";
+import { countCalls, type CallCounter } from "../call-counter.ts";
 import { REPO_ROOT } from "../paths.ts";
 import { outcome, type Finding, type Outcome } from "./outcome.ts";
 import { latencies, sleep, startServer } from "./server.ts";
-import { Timeline, type Print } from "./timeline.ts";
+import { judgeWindow, Timeline, type Print } from "./timeline.ts";
 import { lf } from "../text.ts";
 
 export type EnrichCsv = typeof Exercise.enrichCsv;
+export type AsyncQueueClass = typeof Exercise.AsyncQueue;
 
 export interface EnrichTry {
   print: Print;
@@ -27,6 +29,16 @@ export const ENRICH_FAST: Omit<EnrichTry, "print"> = { latency: [5, 20], workers
 
 const FIXTURE = path.join(REPO_ROOT, "fixtures", "02-enrich-csv", "people.csv");
 const FALLBACK = "id,name\nada-7,Ada Lovelace\ngrace-12,Grace Hopper\nlinus-3,Linus Torvalds\nmargaret-41,Margaret Hamilton\ndennis-9,Dennis Ritchie\nbarbara-5,Barbara Liskov\n";
+/** Rows enough that a producer without backpressure runs far ahead of queueSize + workers. */
+const MIN_ROWS = 16;
+
+/** The fixture's rows, then more in its shape until there are MIN_ROWS. */
+function csvWithRows(text: string): string {
+  const lines = text.replace(/\n+$/, "").split("\n");
+  const columns = lines[0]!.split(",");
+  for (let i = lines.length; i <= MIN_ROWS; i++) lines.push(columns.map((c) => (c === "id" ? `guest-${i}` : c === "name" ? `Guest ${i}` : "")).join(","));
+  return lines.join("\n") + "\n";
+}
 
 type Row = Record<string, string>;
 
@@ -44,9 +56,9 @@ export function enrichment(id: string): Record<string, string | number> {
   return { score, tier: score >= 50 ? "gold" : "silver" };
 }
 
-export async function tryEnrich(enrichCsv: EnrichCsv, options: EnrichTry): Promise<Outcome> {
+export async function tryEnrich(enrichCsv: EnrichCsv, AsyncQueue: AsyncQueueClass | undefined, options: EnrichTry): Promise<Outcome> {
   const { print, workers, queueSize } = options;
-  const csv = existsSync(FIXTURE) ? lf(readFileSync(FIXTURE, "utf8")) : FALLBACK;
+  const csv = csvWithRows(existsSync(FIXTURE) ? lf(readFileSync(FIXTURE, "utf8")) : FALLBACK);
   const rows = parseCsv(csv);
   // Two rows fail: one with a 500, one with a dropped connection (a network error).
   const failing = new Map<string, "500" | "drop">();
@@ -55,12 +67,21 @@ export async function tryEnrich(enrichCsv: EnrichCsv, options: EnrichTry): Promi
   const timeline = new Timeline(print, workers);
   const latency = latencies(...options.latency);
   const asked: string[] = [];
+  // The producer's put calls, counted as the grader counts them (call-counter.ts).
+  let counter: CallCounter | undefined;
+  try {
+    counter = typeof AsyncQueue === "function" ? countCalls(new AsyncQueue<unknown>(1).put) : undefined;
+  } catch {
+    counter = undefined;
+  }
+  let putsAtFirstAnswer: number | undefined;
   const server = await startServer(async (url, req, res) => {
     const id = url.searchParams.get("id") ?? "";
     asked.push(id);
     timeline.begin(`GET /enrich?id=${id}`);
     const ms = latency();
     await sleep(ms);
+    putsAtFirstAnswer ??= counter?.calls;
     const failure = url.pathname === "/enrich" ? failing.get(id) : "500";
     if (failure === "drop") {
       timeline.end(`dropped the connection  id=${id}  (${ms} ms)`);
@@ -86,8 +107,13 @@ export async function tryEnrich(enrichCsv: EnrichCsv, options: EnrichTry): Promi
     const report = await enrichCsv(input, output, { apiUrl: server.base, workers, queueSize });
     timeline.note(`resolved with ${JSON.stringify({ read: report?.read, written: report?.written, failed: report?.failed?.length })}`);
     const lines = existsSync(output) ? (await readFile(output, "utf8")).split("\n").filter((l) => l.trim() !== "") : [];
-    return outcome(judge(report, lines, rows, failing, asked, timeline, workers));
+    return outcome([
+      ...judge(report, lines, rows, failing, asked, timeline, workers),
+      judgeWindow(timeline, workers, options.latency, { exercise: "02", busy: "a finished request", refill: "Let each worker take the next row as soon as its request is done, not after a whole batch" }),
+      backpressure(putsAtFirstAnswer, rows.length, options),
+    ]);
   } finally {
+    counter?.stop();
     await server.close();
     await rm(tmp, { recursive: true, force: true });
   }
@@ -131,4 +157,27 @@ function judge(
     text: `all ${workers} workers were busy at once (${timeline.maxInFlight} requests in flight at the busiest moment)`,
   });
   return findings;
+}
+
+/**
+ * Backpressure, judged as the grader judges it: when the first answer comes back (every worker has been
+ * waiting on its request for a while), the producer has put at most queueSize rows in the queue, plus one
+ * put waiting, plus the rows the workers took.
+ */
+export function backpressure(puts: number | undefined, rows: number, { workers, queueSize, latency }: EnrichTry): Finding {
+  if (puts === undefined) {
+    return { ok: true, unjudged: true, text: "backpressure: not judged (AsyncQueue's put could not be observed); `npm test -- 02` judges it" };
+  }
+  if (latency[0] < 100) {
+    return { ok: true, unjudged: true, text: "backpressure: not judged with --fast (the answers are too quick); `npm test -- 02` judges it" };
+  }
+  const most = queueSize + workers + 1;
+  return puts <= most
+    ? { ok: true, text: `backpressure: when the first answer came back, the producer had called put() ${puts} times for ${rows} rows (at most ${most}: queueSize ${queueSize}, one waiting put, ${workers} rows taken by the workers)` }
+    : {
+        ok: false,
+        text:
+          `no backpressure: when the first answer came back, the producer had already called put() ${puts} times for ${rows} rows; expected at most ${most} (queueSize ${queueSize} + one waiting put + ${workers} rows taken by the workers). ` +
+          "Create the queue with maxSize = queueSize and await each put",
+      };
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { ExerciseInfo } from "../exercises.ts";
 import { displayPath } from "../paths.ts";
 import { tryDownload, DOWNLOAD_DEFAULTS, DOWNLOAD_FAST, type DownloadFiles } from "./download.ts";
-import { tryEnrich, ENRICH_DEFAULTS, ENRICH_FAST, type EnrichCsv } from "./enrich.ts";
+import { tryEnrich, ENRICH_DEFAULTS, ENRICH_FAST, type AsyncQueueClass, type EnrichCsv } from "./enrich.ts";
 import { explainFailure, loadExercise } from "./load.ts";
 import { outcome, renderFindings, type Outcome } from "./outcome.ts";
 import { tryRetry, RETRY_DEFAULTS, RETRY_FAST, type RetryAsync } from "./retry.ts";
@@ -19,7 +19,7 @@ type Scenario = (mod: Record<string, unknown>, print: Print, fast: boolean) => P
 
 export const SCENARIOS: Record<string, Scenario> = {
   "01-download-files": (mod, print, fast) => tryDownload(mod.downloadFiles as DownloadFiles, { print, ...(fast ? DOWNLOAD_FAST : DOWNLOAD_DEFAULTS) }),
-  "02-enrich-csv": (mod, print, fast) => tryEnrich(mod.enrichCsv as EnrichCsv, { print, ...(fast ? ENRICH_FAST : ENRICH_DEFAULTS) }),
+  "02-enrich-csv": (mod, print, fast) => tryEnrich(mod.enrichCsv as EnrichCsv, mod.AsyncQueue as AsyncQueueClass | undefined, { print, ...(fast ? ENRICH_FAST : ENRICH_DEFAULTS) }),
   "03-retry-async": (mod, print, fast) => tryRetry(mod.retryAsync as RetryAsync, { print, ...(fast ? RETRY_FAST : RETRY_DEFAULTS) }),
 };
 
@@ -39,9 +39,11 @@ export async function runTry(info: ExerciseInfo, targetDir: string, { print, fas
   print(renderFindings(result));
   print("");
   print(
-    result.ok
+    result.ok && !result.partial
       ? "For real, your code does what the graders check. 🎉"
-      : `Something differs from what the graders check: \`npm test -- ${number}\` says more. Stuck? \`npm run hint -- ${number}\``,
+      : result.ok
+        ? `For real, what try could judge matches the graders (– marks what it could not). \`npm test -- ${number}\` judges everything.`
+        : `Something differs from what the graders check: \`npm test -- ${number}\` says more. Stuck? \`npm run hint -- ${number}\``,
   );
   return result;
 }
