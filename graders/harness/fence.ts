@@ -18,10 +18,13 @@ import { REPO_ROOT, toPosixPath } from "./paths.ts";
 const HARNESS_PACKAGES = ["vitest", "@vitest", "vite", "msw", "@mswjs", "memfs", "@sinonjs", "tsx", "@stryker-mutator"];
 
 const GRADERS = toPosixPath(path.join(REPO_ROOT, "graders")) + "/";
+/** Harness modules the harness itself puts into learner files (the self-test's Windows `path`, path-flavor.ts). */
+const INJECTED = new Set([toPosixPath(path.join(REPO_ROOT, "graders", "harness", "win32-path.ts"))]);
 
 /** Why a resolved module is closed to learner code, or undefined when it is open. */
 export function fenced(resolvedId: string): string | undefined {
   const id = toPosixPath(resolvedId.replace(/[?#].*$/, ""));
+  if (INJECTED.has(id)) return undefined;
   if (id.startsWith(GRADERS)) return `the grader's own file ${id.slice(GRADERS.length - "graders/".length)}`;
   const pkg = HARNESS_PACKAGES.find((name) => id.includes(`/node_modules/${name}/`));
   return pkg ? `the package ${pkg}, which the grader itself uses` : undefined;

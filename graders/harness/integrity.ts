@@ -26,7 +26,8 @@ export function gradingFiles(root = REPO_ROOT): string[] {
       else out.push(child);
     }
   };
-  walk("graders", (name) => name === "manifest.json");
+  // (Documentation such as COVERAGE.md decides nothing.)
+  walk("graders", (name) => name === "manifest.json" || name.endsWith(".md"));
   // What graders read from fixtures/ (not the known submissions, hostile cases or hints, which only the self-test and learners use).
   walk("fixtures", (name) => ["submissions", "hostile", "hostile-process", "hints.md"].includes(name));
   if (existsSync(path.join(root, "vitest.config.ts"))) out.push("vitest.config.ts");

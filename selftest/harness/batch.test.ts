@@ -14,7 +14,7 @@ test("each subfolder is a learner; a whole repository is graded through its exer
   mkdirSync(path.join(dir, "al", "exercises"), { recursive: true });
   mkdirSync(path.join(dir, ".git"));
   expect(findSubmissions(dir)).toEqual([
-    { name: "al", target: path.join(dir, "al", "exercises") },
+    { name: "al", target: path.join(dir, "al", "exercises"), repository: path.join(dir, "al") },
     { name: "bo", target: path.join(dir, "bo") },
   ]);
   expect(() => findSubmissions(path.join(dir, "nope"))).toThrow(/not a folder/);

@@ -4,7 +4,26 @@ import { DEFAULT_TARGET } from "../../graders/harness/paths.ts";
 import type { GradeReport } from "../../graders/harness/report.ts";
 
 test("defaults: every exercise of exercises/", () => {
-  expect(parseCli([])).toEqual({ target: DEFAULT_TARGET, exercises: [], checks: [], json: undefined, verbose: false, deadlineSeconds: 120 });
+  expect(parseCli([])).toEqual({
+    target: DEFAULT_TARGET,
+    exercises: [],
+    checks: [],
+    json: undefined,
+    format: undefined,
+    out: undefined,
+    also: [],
+    classroom50Local: false,
+    exitZero: false,
+    verbose: false,
+    deadlineSeconds: 120,
+  });
+});
+
+test("--also <format>=<file> (repeatable), --exit-zero, --classroom50-local; a bad --also is a usage error", () => {
+  const o = parseCli(["--also", "markdown=sum.md", "--also", "classroom=out.txt", "--exit-zero", "--classroom50-local"]);
+  expect(o).toMatchObject({ also: [{ format: "markdown", file: "sum.md" }, { format: "classroom", file: "out.txt" }], exitZero: true, classroom50Local: true });
+  expect(() => parseCli(["--also", "pdf=x"])).toThrow(UsageError);
+  expect(() => parseCli(["--also", "markdown"])).toThrow(/--also takes <format>=<file>/);
 });
 
 test("exercises by number or name, in course order; checks imply their exercise", () => {
