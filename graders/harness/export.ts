@@ -37,6 +37,8 @@ function isKnownSubmission(file: string): boolean {
 }
 /** Lines the template's .gitignore must have (hint levels are per learner). */
 const IGNORED = ["node_modules/", "reports/", ".hints.json"];
+/** .gitignore lines for maintainers' tools only (Stryker's work folder, the maintainers' scratch folder). */
+const MAINTAINER_IGNORES = new Set([".stryker-tmp/", "/tmp/", "coverage/"]);
 /** In README.md, text between these markers is for maintainers only. */
 const README_CUT = /<!--\s*maintainers:start\s*-->[\s\S]*?<!--\s*maintainers:end\s*-->\n?/g;
 
@@ -118,7 +120,7 @@ export function learnerTsconfig(text: string, exists: (dir: string) => boolean):
 }
 
 export function learnerGitignore(text: string): string {
-  const lines = lf(text).split("\n").filter((l) => l.trim() !== "");
+  const lines = lf(text).split("\n").filter((l) => l.trim() !== "" && !MAINTAINER_IGNORES.has(l.trim()));
   for (const line of IGNORED) if (!lines.includes(line)) lines.push(line);
   return lines.join("\n") + "\n";
 }

@@ -10,7 +10,7 @@
 import { EXERCISES } from "./exercises.ts";
 import { isNotStarted, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
 import { toClassroom50, type Classroom50Identity } from "./classroom50.ts";
-import { firstMiss, progressBar } from "./scoreboard.ts";
+import { completeLine, firstMiss, progressBar } from "./scoreboard.ts";
 
 export const FORMATS = ["json", "gradescope", "junit", "markdown", "classroom", "classroom50"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -224,7 +224,7 @@ export function toMarkdown(report: GradeReport): string {
   const out = [
     `## Autograding: ${report.score}/${report.maxScore}`,
     "",
-    `\`${progressBar(complete, report.exercises.length)}\` ${complete}/${report.exercises.length} exercises complete`,
+    `\`${progressBar(report.score, report.maxScore)}\` ${complete}/${report.exercises.length} exercises complete`,
     "",
     "| | Exercise | Score | Status |",
     "|---|---|---:|---|",
@@ -250,7 +250,7 @@ export function toMarkdown(report: GradeReport): string {
     const what = miss.test ? `${miss.exercise.id} — ${miss.test.name}` : miss.exercise.id;
     out.push(`**Next:** ${cell(what)} (stuck? \`npm run hint -- ${numberOf(miss.exercise.id)}\`)`);
   } else {
-    out.push("**All exercises complete. Well done!**");
+    out.push(`**${completeLine(report)}**`);
   }
   return out.join("\n") + "\n";
 }

@@ -91,7 +91,8 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
   lines.push("");
   lines.push(
     bold(`Total ${report.score}/${report.maxScore}`) +
-      `   ${progressBar(complete, report.exercises.length)} ${complete}/${report.exercises.length} exercises complete`,
+      // The bar is the points; the words count the exercises complete.
+      `   ${progressBar(report.score, report.maxScore)} ${complete}/${report.exercises.length} exercises complete`,
   );
   const miss = firstMiss(report);
   if (miss) {
@@ -101,7 +102,15 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     const why = miss.test?.message ?? miss.exercise.message;
     if (options.compact && why) lines.push(indent(why, "      "));
   } else {
-    lines.push(green("All exercises complete. Well done!"));
+    lines.push(green(completeLine(report)));
   }
   return lines.join("\n");
+}
+
+/** What is complete: all exercises, or (a focused grade) the ones graded, saying the others were not. */
+export function completeLine(report: GradeReport): string {
+  if (report.exercises.length >= EXERCISES.length) return "All exercises complete. Well done!";
+  const ids = report.exercises.map((e) => e.id);
+  const others = EXERCISES.filter((e) => !ids.includes(e.id)).map((e) => e.id);
+  return `${ids.join(" and ")} complete. Well done! (${others.join(" and ")} ${others.length === 1 ? "was" : "were"} not graded here: \`npm test\` grades everything.)`;
 }

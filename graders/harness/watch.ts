@@ -56,7 +56,7 @@ class WatchScoreboard implements Reporter {
     const report = { ...buildReport(target, [...this.latest.values()], exercises), ...(modified.length ? { modified } : {}) };
     if (tty) console.clear(); // also on consoles without escape sequences (legacy Windows console)
     console.log(forTerminal(renderScoreboard(report, { color: style.color, compact: true }), style));
-    console.log(forTerminal(`\ngraded in ${Math.round(performance.now() - this.started)} ms · watching ${displayDir(target)} — save a file to grade again, Ctrl+C to stop`, style));
+    console.log(forTerminal(`\ngraded in ${Math.round(performance.now() - this.started)} ms · watching ${displayDir(target)} — save a file to grade again, q to quit`, style));
   }
 }
 
@@ -69,6 +69,25 @@ const vitest = await createVitest(
 onShutdown(closeWarmPool);
 watchdog.start();
 await vitest.start();
+
+/**
+ * `q` quits, as in vitest and rustlings (in a terminal the keys come one by one, so Ctrl-C is read here
+ * too); from a pipe, a line "q" does. Everything is stopped and the temporary folder removed on exit.
+ */
+let quitting = false;
+async function quit(): Promise<void> {
+  if (quitting) return;
+  quitting = true;
+  console.log(forTerminal("\nwatch stopped.", style));
+  setTimeout(() => process.exit(0), 3_000).unref(); // whatever vitest still waits for
+  await vitest.close().catch(() => undefined);
+  process.exit(0);
+}
+if (process.stdin.isTTY) process.stdin.setRawMode(true);
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (keys: string) => {
+  if (/^q\s*$|\u0003/i.test(keys)) void quit();
+});
 
 /**
  * Regrade on save. vitest's own watcher misses the learner's file (graders import it by a path chosen at

@@ -72,7 +72,7 @@ describe("learner files", () => {
   test("tsconfig keeps only the folders the template has; .gitignore ignores hint levels; README loses its maintainers' part", () => {
     const tsconfig = JSON.parse(learnerTsconfig(JSON.stringify({ include: ["exercises", "solutions", "selftest", "graders", "vitest.config.ts"] }), (d) => !["solutions", "selftest"].includes(d))) as { include: string[] };
     expect(tsconfig.include).toEqual(["exercises", "graders", "vitest.config.ts"]);
-    expect(learnerGitignore("node_modules/\n/tmp/\n")).toBe("node_modules/\n/tmp/\nreports/\n.hints.json\n");
+    expect(learnerGitignore("node_modules/\n/tmp/\n.stryker-tmp/\ncoverage/\nr.json\n")).toBe("node_modules/\nr.json\nreports/\n.hints.json\n");
     expect(learnerReadme("# Course\nlearn\n<!-- maintainers:start -->\n## Self-test\nnpm run selftest\n<!-- maintainers:end -->\n## More\n")).toBe("# Course\nlearn\n## More\n");
   });
 });
@@ -126,6 +126,22 @@ describe("npm run export", () => {
     expect(scripts).toEqual(expect.arrayContaining(["test", "grade", "hint", "try"]));
     for (const s of ["selftest", "export", "workflow", "mutation", "bench"]) expect(scripts).not.toContain(s);
     expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).toContain(".hints.json");
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8")).not.toContain(".stryker-tmp/");
+    expect(files.some((f) => f.startsWith("classroom50/"))).toBe(false);
+  });
+
+  test("its README tells learners how to submit, lists their commands only, and every table holds together", () => {
+    const readme = readFileSync(path.join(dir, "README.md"), "utf8");
+    expect(readme).toContain("## Submitting");
+    expect(readme).toMatch(/Commit and push\. Every push is graded on GitHub/);
+    expect(readme).not.toContain("npm run grade");
+    expect(readme).not.toContain("maintainers:");
+    // A table is header, separator and rows with no blank line between them.
+    const lines = readme.split("\n");
+    lines.forEach((line, i) => {
+      if (/^\|---/.test(line)) expect(lines[i - 1], `line ${i}: a separator needs its header`).toMatch(/^\|/);
+      if (/^\|/.test(line) && /^\|/.test(lines[i - 2] ?? "") && lines[i - 1] === "") expect.fail(`a blank line splits the table at line ${i}`);
+    });
   });
 
   test("type-checks as it is (the editor sees no error)", () => {

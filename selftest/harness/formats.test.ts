@@ -243,7 +243,9 @@ describe("markdown job summary", () => {
 
   test("full marks say so", () => {
     const done: GradeReport = { ...REPORT, score: 30, maxScore: 30, exercises: [REPORT.exercises[2]!] };
-    expect(toMarkdown(done)).toContain("**All exercises complete. Well done!**");
+    expect(toMarkdown(done)).toContain("**03-retry-async complete. Well done!");
+    const all: GradeReport = { ...REPORT, score: 100, exercises: REPORT.exercises.map((e) => ({ ...e, score: e.maxScore, status: "passed" as const, tests: [] })) };
+    expect(toMarkdown(all)).toContain("**All exercises complete. Well done!**");
   });
 });
 

@@ -29,6 +29,12 @@ test("shows each exercise, failing checks with their message and hint, the total
   expect(text).not.toContain("\x1b[");
 });
 
+test("the progress bar is the points (33/100 → a third full), whatever the exercises complete", () => {
+  expect(renderScoreboard(report)).toContain("Total 33/100   [███████░░░░░░░░░░░░░] 1/3 exercises complete");
+  const nearly = { ...report, score: 76, exercises: report.exercises.map((e) => ({ ...e, status: "failed" as const })) };
+  expect(renderScoreboard(nearly)).toMatch(/Total 76\/100 {3}\[█{15}░{5}\] 0\/3 exercises complete/);
+});
+
 test("colors only when asked", () => {
   expect(renderScoreboard(report, { color: true })).toContain("\x1b[");
 });
@@ -39,8 +45,10 @@ test("a notice line is shown when given", () => {
 
 test("full marks congratulates", () => {
   const done: GradeReport = { ...report, score: 30, maxScore: 30, exercises: [report.exercises[2]!] };
-  expect(renderScoreboard(done)).toContain("All exercises complete");
+  expect(renderScoreboard(done)).toContain("03-retry-async complete. Well done!");
   expect(firstMiss(done)).toBeUndefined();
+  const all: GradeReport = { ...report, score: 100, exercises: report.exercises.map((e) => ({ ...e, score: e.maxScore, status: "passed" as const, tests: [] })) };
+  expect(renderScoreboard(all)).toContain("All exercises complete. Well done!");
 });
 
 test("progressBar", () => {
@@ -58,4 +66,11 @@ test("a leak shows under its check, even in a complete exercise; watch mode coun
   expect(text).toMatch(/03-retry-async .*30\/30 +complete\n +⚠ +30\/30 +backoff\n +⚠ leak: when retryAsync\(\) resolved/);
   expect(renderScoreboard(leaky, { compact: true })).toMatch(/30\/30 +complete +⚠ 1 check reports a leak\n +backoff:\n +⚠ leak: when retryAsync\(\) resolved/);
   expect(renderScoreboard(report)).not.toContain("leak");
+});
+
+test("a focused grade that is complete says which exercise, not 'all exercises'", () => {
+  const only03 = { ...report, score: 30, maxScore: 30, exercises: report.exercises.filter((e) => e.id === "03-retry-async") };
+  const text = renderScoreboard(only03);
+  expect(text).not.toContain("All exercises complete");
+  expect(text).toContain("03-retry-async complete. Well done! (01-download-files and 02-enrich-csv were not graded here: `npm test` grades everything.)");
 });

@@ -218,7 +218,8 @@ describe("npm run try (the command)", () => {
     const { code, out } = run(["03", "--fast"]);
     expect(code).toBe(1);
     expect(out).toContain("✗ not started yet — open exercises/03-retry-async.ts");
-    expect(out).toContain("npm run hint -- 03");
+    expect(out).toContain("Nothing to watch yet: write the function first, then try again. Stuck? `npm run hint -- 03`");
+    expect(out).not.toContain("Something differs");
   });
 
   test("--target solutions: the live timeline and exit 0", () => {

@@ -109,3 +109,35 @@ test("after a hang is reported and the file fixed, the next save shows the fixed
   expect(later).toMatch(/22\/30/);
   expect(later).not.toMatch(/never finished|hung/);
 }, 180_000);
+
+test("q quits: exit 0, no process left in its group, no temporary folder left", async () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), "watch-q-tmp-"));
+  const quitter = spawn(process.execPath, ["graders/harness/launch.mjs", "graders/harness/watch.ts", "03"], {
+    cwd: REPO_ROOT,
+    ...treeRoot(),
+    env: { ...clean, GRADE_TARGET: target, TMPDIR: tmp },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  quitter.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  quitter.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => quitter.once("exit", (code) => resolve(code)));
+  try {
+    await until("the first scoreboard", () => (out.includes("q to quit") ? true : undefined), 60_000);
+    quitter.stdin.write("q\n");
+    expect(await exited).toBe(0);
+    expect(out).toContain("watch stopped.");
+    const groupAlive = () => {
+      try {
+        process.kill(-quitter.pid!, 0);
+        return true;
+      } catch {
+        return undefined;
+      }
+    };
+    if (process.platform !== "win32") await until("the process group to be gone", () => (groupAlive() ? undefined : true), 10_000);
+    expect(readdirSync(tmp).filter((name) => name.startsWith("grade-watch-"))).toEqual([]);
+  } finally {
+    killTree(quitter);
+  }
+}, 120_000);

@@ -4,6 +4,7 @@ import type { ExerciseInfo } from "../exercises.ts";
 import { displayPath } from "../paths.ts";
 import { tryDownload, DOWNLOAD_DEFAULTS, DOWNLOAD_FAST, type DownloadFiles } from "./download.ts";
 import { tryEnrich, ENRICH_DEFAULTS, ENRICH_FAST, type AsyncQueueClass, type EnrichCsv } from "./enrich.ts";
+import { isNotImplemented } from "../feedback.ts";
 import { explainFailure, loadExercise } from "./load.ts";
 import { outcome, renderFindings, type Outcome } from "./outcome.ts";
 import { tryRetry, RETRY_DEFAULTS, RETRY_FAST, type RetryAsync } from "./retry.ts";
@@ -29,17 +30,21 @@ export async function runTry(info: ExerciseInfo, targetDir: string, { print, fas
   print(`try ${info.id} — ${info.title}`);
   print(`running ${displayPath(path.join(targetDir, `${info.id}.ts`))} against a real server on 127.0.0.1 and a real folder\n`);
   let result: Outcome;
+  let notStarted = false;
   try {
     if (!scenario) throw new Error(`there is no try scenario for ${info.id} yet`);
     result = await scenario(await loadExercise(info, targetDir), print, fast);
   } catch (error) {
+    notStarted = isNotImplemented(error);
     result = outcome([{ ok: false, text: explainFailure(error, info, targetDir) }]);
   }
   print("");
   print(renderFindings(result));
   print("");
   print(
-    result.ok && !result.partial
+    notStarted
+      ? `Nothing to watch yet: write the function first, then try again. Stuck? \`npm run hint -- ${number}\``
+      : result.ok && !result.partial
       ? "For real, your code does what the graders check. 🎉"
       : result.ok
         ? `For real, what try could judge matches the graders (– marks what it could not). \`npm test -- ${number}\` judges everything.`
