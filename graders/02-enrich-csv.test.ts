@@ -897,7 +897,7 @@ check("backpressure", "enrichCsv: backpressure — the producer puts each row in
       });
       const ahead = calls - taken;
       expectThat(ahead >= queueSize && ahead <= queueSize + 1, {
-        observed: `with 40 rows, ${label} and every request held, the producer had called put() ${plural(calls, "time")} while the workers had taken ${plural(taken, "row")}: ${ahead > queueSize + 1 ? `${ahead} items in the queue or waiting to get in` : `${plural(ahead, "item")} in the queue`}`,
+        observed: `with 40 rows, ${label} and every request held, the producer had called put() ${plural(calls, "time")} (end markers count too) while the workers had taken ${plural(taken, "row")}: ${ahead > queueSize + 1 ? `${ahead} puts beyond what the workers took, in the queue or waiting to get in` : `${plural(ahead, "put")} beyond what the workers took`}`,
         expected: `${queueSize} rows in the queue (its maxSize is queueSize) and at most one more put() waiting: at most ${queueSize + workers + 1} put() calls in all`,
         hint:
           ahead > queueSize + 1

@@ -219,7 +219,8 @@ export async function main(argv: string[]): Promise<number> {
     return exit(ok);
   }
   const style = terminalStyle();
-  console.log(forTerminal(renderScoreboard(report!, { color: style.color, verbose: options.verbose }), style));
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
+  console.log(forTerminal(renderScoreboard(report!, { color: style.color, verbose: options.verbose, ...(width ? { width } : {}) }), style));
   return exit(report!.score === report!.maxScore);
 }
 

@@ -12,6 +12,8 @@ export interface ScoreboardOptions {
   notice?: string;
   /** Watch mode: one line per exercise, and only the next failing check in full. */
   compact?: boolean;
+  /** The terminal's width: long message lines wrap under their check (none: lines are left whole). */
+  width?: number;
 }
 
 const paint = (on: boolean, code: string) => (text: string) => (on ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -29,11 +31,34 @@ export function firstMiss(report: GradeReport): { exercise: ExerciseReport; test
   return undefined;
 }
 
+let wrapWidth: number | undefined;
+
+/** Indents every line by `pad`; lines longer than the terminal wrap at a space, under the same pad. */
 function indent(text: string, pad: string): string {
-  return text.split("\n").map((line) => pad + line).join("\n");
+  return text
+    .split("\n")
+    .flatMap((line) => wrap(line, wrapWidth ? wrapWidth - pad.length : undefined))
+    .map((line) => pad + line)
+    .join("\n");
+}
+
+/** Splits a line at spaces into pieces of at most `width` characters (a longer word stays whole). */
+export function wrap(line: string, width: number | undefined): string[] {
+  if (!width || width < 20 || line.length <= width) return [line];
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(" ", width);
+    const at = cut > width / 3 ? cut : width;
+    out.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest) out.push(rest);
+  return out;
 }
 
 export function renderScoreboard(report: GradeReport, options: ScoreboardOptions = {}): string {
+  wrapWidth = options.width;
   const c = options.color ?? false;
   const green = paint(c, "32"), red = paint(c, "31"), yellow = paint(c, "33"), dim = paint(c, "2"), bold = paint(c, "1");
   const lines: string[] = [];
@@ -75,14 +100,21 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     } else {
       lines.push(`${yellow("◐")} ${head}`);
     }
+    // Checks not run for one reason (after a hang) are said once, in one line.
+    const notRun = ex.tests.filter((t) => t.status !== "passed" && t.message?.startsWith("not run: "));
     for (const t of ex.tests) {
       const pts = `${t.points}/${t.maxPoints}`.padStart(5);
       if (t.status === "passed") {
         lines.push(`      ${green("✓")} ${pts}  ${t.name}`);
         if (t.leak) lines.push(yellow(indent(t.leak, "               ")));
+      } else if (notRun.length > 1 && notRun.includes(t)) {
+        if (t !== notRun[0]) continue;
+        const points = `0/${notRun.reduce((sum, c) => sum + c.maxPoints, 0)}`.padStart(5);
+        lines.push(`      ${red("✗")} ${points}  ${notRun.length} more checks, ${t.message!}`);
       } else {
         lines.push(`      ${red("✗")} ${pts}  ${t.name}`);
-        if (t.message) lines.push(dim(indent(t.message, "               ")));
+        // (The exercise's own line already said it.)
+        if (t.message && t.message !== ex.message) lines.push(dim(indent(t.message, "               ")));
         if (t.output) lines.push(dim(indent(`your code printed:\n${indent(t.output, "│ ")}`, "               ")));
       }
     }

@@ -55,7 +55,8 @@ class WatchScoreboard implements Reporter {
     const modified = modifiedFiles();
     const report = { ...buildReport(target, [...this.latest.values()], exercises), ...(modified.length ? { modified } : {}) };
     if (tty) console.clear(); // also on consoles without escape sequences (legacy Windows console)
-    console.log(forTerminal(renderScoreboard(report, { color: style.color, compact: true }), style));
+    const width = tty ? process.stdout.columns : undefined;
+    console.log(forTerminal(renderScoreboard(report, { color: style.color, compact: true, ...(width ? { width } : {}) }), style));
     console.log(forTerminal(`\ngraded in ${Math.round(performance.now() - this.started)} ms · watching ${displayDir(target)} — save a file to grade again, q to quit`, style));
   }
 }

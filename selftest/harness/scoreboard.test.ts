@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { firstMiss, progressBar, renderScoreboard } from "../../graders/harness/scoreboard.ts";
+import { wrap, firstMiss, progressBar, renderScoreboard } from "../../graders/harness/scoreboard.ts";
 import type { GradeReport } from "../../graders/harness/report.ts";
 
 const report: GradeReport = {
@@ -73,4 +73,44 @@ test("a focused grade that is complete says which exercise, not 'all exercises'"
   const text = renderScoreboard(only03);
   expect(text).not.toContain("All exercises complete");
   expect(text).toContain("03-retry-async complete. Well done! (01-download-files and 02-enrich-csv were not graded here: `npm test` grades everything.)");
+});
+
+test("after a hang the reason is said once, and the checks not run are one line", () => {
+  const hang = "the check \"b\" never finished: your code kept the process busy for 10 s and was stopped.";
+  const notRun = 'not run: the check "b" hung and the grader had to stop this exercise';
+  const hung: GradeReport = {
+    target: "/t",
+    score: 2,
+    maxScore: 30,
+    exercises: [
+      {
+        id: "03-retry-async",
+        score: 2,
+        maxScore: 30,
+        status: "error",
+        message: hang,
+        tests: [
+          { name: "a", id: "a", points: 2, maxPoints: 2, status: "passed" },
+          { name: "b", id: "b", points: 0, maxPoints: 3, status: "failed", message: hang },
+          ...["c", "d", "e"].map((id) => ({ name: id, id, points: 0, maxPoints: 5, status: "failed" as const, message: notRun })),
+        ],
+      },
+    ],
+  };
+  const text = renderScoreboard(hung);
+  expect(text.split(hang).length - 1).toBe(1);
+  expect(text.split("not run").length - 1).toBe(1);
+  expect(text).toMatch(/✗ +0\/15 +3 more checks, not run: the check "b" hung/);
+  expect(text).toMatch(/✗ +0\/3 +b\n/);
+});
+
+test("in a terminal, long messages wrap under their check; without a width they stay whole", () => {
+  const message = "with 12 URLs and no options: in flight: 1 2 3 4 5 1 2 3 4 5 1 2 (limit 5); expected in flight: 1 2 3 4 5 5 5 5 5 5 5 5\nhint: start the next download as soon as any one finishes";
+  const long: GradeReport = { ...report, exercises: [{ id: "01-download-files", score: 0, maxScore: 3, status: "failed", tests: [{ name: "window", id: "w", points: 0, maxPoints: 3, status: "failed", message }] }] };
+  const text = renderScoreboard(long, { width: 60 });
+  for (const line of text.split("\n")) if (line.startsWith("               ")) expect(line.length, line).toBeLessThanOrEqual(60);
+  expect(renderScoreboard(long)).toContain(message.split("\n")[0]!);
+  expect(text.split("\n").length, "some message was long enough to wrap").toBeGreaterThan(renderScoreboard(long).split("\n").length);
+  expect(wrap("a b c d e f g h i j k l m n o p q r s t u v w x y z", 20)).toEqual(["a b c d e f g h i j", "k l m n o p q r s t", "u v w x y z"]);
+  expect(wrap("x".repeat(50), 20)).toEqual(["x".repeat(20), "x".repeat(20), "x".repeat(10)]);
 });
