@@ -100,11 +100,14 @@ const changed = new Set<string>();
 watch(target, (_event, name) => {
   const info = name ? findExercise(String(name)) : undefined;
   if (!info || !String(name).endsWith(".ts") || (exercises.length && !exercises.includes(info.id))) return;
+  // At once, before grading starts: the result on screen is from before this save.
+  if (!changed.size && !pending) console.log(forTerminal(`\n⟳ grading ${info.id}… (the result above is from before your save)`, style));
   changed.add(info.id);
   clearTimeout(pending);
   pending = setTimeout(() => {
     const ids = [...changed];
     changed.clear();
+    pending = undefined;
     // vite keys its module graph by forward-slash paths, also on Windows (C:/course/exercises/…).
     for (const id of ids) vitest.invalidateFile(toPosixPath(path.join(target, `${id}.ts`)));
     void vitest.rerunTestSpecifications(ids.map((id) => project.createSpecification(graderFile(id))));

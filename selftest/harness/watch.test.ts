@@ -45,6 +45,9 @@ test("shows the scoreboard, then the new score after every save", async () => {
 
   copyFileSync(path.join(REPO_ROOT, "solutions/03-retry-async.ts"), path.join(target, "03-retry-async.ts"));
   const second = await scoreboard(2);
+  // Between the save and the new score, the old one was marked as stale.
+  const between = output.split("graded in")[1]!.split("Async TypeScript — scoreboard")[0]!;
+  expect(between).toContain("⟳ grading 03-retry-async… (the result above is from before your save)");
   expect(second).toMatch(/30\/30 +complete/);
   expect(second).toContain("1/1 exercises complete");
 
