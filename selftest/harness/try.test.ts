@@ -205,9 +205,9 @@ describe("02 enrich: the reference solution against a real enrich API and real f
 
 describe("npm run try (the command)", () => {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
-  const run = (args: string[]) => {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
     try {
-      return { code: 0, out: execFileSync(process.execPath, ["--import", "tsx", "graders/harness/try/main.ts", ...args], { cwd: REPO_ROOT, env: clean, encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] }) };
+      return { code: 0, out: execFileSync(process.execPath, ["--import", "tsx", "graders/harness/try/main.ts", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] }) };
     } catch (error) {
       const e = error as { status: number; stdout: string; stderr: string };
       return { code: e.status, out: e.stdout + e.stderr };
@@ -257,6 +257,14 @@ describe("npm run try (the command)", () => {
     expect(out).toContain("what try could judge matches the graders");
     expect(out).not.toContain("🎉");
     expect(code).toBe(0);
+  });
+
+  test("a loop that never ends is stopped at the time limit, said so, exit 1", () => {
+    const dir = withKnown("03-retry-async", "wrong-linear-backoff");
+    cpSync(path.join(REPO_ROOT, "fixtures/03-retry-async/hostile/sync-infinite-loop.ts"), path.join(dir, "03-retry-async.ts"));
+    const { code, out } = run(["03", "--target", dir, "--fast"], { GRADE_TRY_LIMIT_MS: "3000" });
+    expect(out).toContain("✗ stopped after 3 s: your code was still running. A loop that never ends?");
+    expect(code).toBe(1);
   });
 
   test("usage errors", () => {
