@@ -8,9 +8,9 @@
  * The inspector stays allowed: the 02 grader counts calls through an in-process session (learner code
  * still gets a stand-in for node:inspector).
  *
- * Used only where Node has `--permission` and `--allow-inspector` (24+; 22 from 22.13 with the latter):
- * on Node 20 the permission model cannot allow the inspector, so workers run without it there (README,
- * "Can I trust the score?").
+ * Used only where Node has `--permission` and `--allow-inspector` (24 and later): Node 20 and 22 cannot
+ * allow the inspector under the permission model (22.23 checked), so workers run without it there
+ * (README, "Can I trust the score?").
  *
  * No network at all: on Linux, when the system lets an unprivileged user make namespaces, the engine (and
  * so every worker) runs in a network namespace of its own, whose only interface is a loopback that is down.
