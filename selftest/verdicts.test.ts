@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { EXERCISES } from "../graders/harness/exercises.ts";
 import { REPO_ROOT } from "../graders/harness/paths.ts";
 import type { GradeReport } from "../graders/harness/report.ts";
+import { renderScoreboard } from "../graders/harness/scoreboard.ts";
 import { knownSubmissions, type KnownSubmission } from "./known.ts";
 import { fromClassroom50, fromClassroomReporter, fromGradebook, fromGradescope, fromJson, fromJUnit, fromScoreboard, workflowRunners, type Points } from "./paths.ts";
 
@@ -173,6 +174,30 @@ describe("paths agree: one grade, the same points in every output, check by chec
       }
       expect(`${label}: ${book.total}`).toBe(`${label}: ${json.total}`);
     }
+  });
+});
+
+describe("the README's sample scoreboard", () => {
+  test("is what npm test prints for 01 solved, 02 with a single worker and 03 not started ('…' stands for lines left out)", () => {
+    const parts = [reports.get("solutions")!, reports.get("02-enrich-csv/wrong-single-worker")!, reports.get("stubs")!].map((r, i) => r.exercises.find((e) => e.id === EXERCISES[i]!.id)!);
+    const report: GradeReport = { target: path.join(REPO_ROOT, "exercises"), score: parts.reduce((s, e) => s + e.score, 0), maxScore: 100, exercises: parts };
+    const printed = renderScoreboard(report).split("\n");
+    const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const sample = /```\n(Async TypeScript — scoreboard for exercises\/\n[\s\S]*?)\n```/.exec(readme)?.[1]?.split("\n");
+    expect(sample, "a scoreboard code block in README.md").toBeDefined();
+    // Each README line is the next printed line, or "…" skipping one or more printed lines.
+    let at = 0;
+    for (const line of sample!) {
+      if (line.trim() === "…") {
+        at++;
+        continue;
+      }
+      const found = printed.indexOf(line, at);
+      expect(found, `README line not printed here (or out of order): ${JSON.stringify(line)}`).toBeGreaterThanOrEqual(at);
+      expect(found === at || sample![sample!.indexOf(line) - 1]?.trim() === "…", `lines were left out before ${JSON.stringify(line)} without a "…"`).toBe(true);
+      at = found + 1;
+    }
+    expect(at, "the sample ends where the scoreboard ends").toBe(printed.length);
   });
 });
 
