@@ -31,13 +31,11 @@ export function firstMiss(report: GradeReport): { exercise: ExerciseReport; test
   return undefined;
 }
 
-let wrapWidth: number | undefined;
-
-/** Indents every line by `pad`; lines longer than the terminal wrap at a space, under the same pad. */
-function indent(text: string, pad: string): string {
+/** Indents every line by `pad`; with a terminal `width`, longer lines wrap at a space, under the same pad. */
+function indentLines(text: string, pad: string, width?: number): string {
   return text
     .split("\n")
-    .flatMap((line) => wrap(line, wrapWidth ? wrapWidth - pad.length : undefined))
+    .flatMap((line) => wrap(line, width ? width - pad.length : undefined))
     .map((line) => pad + line)
     .join("\n");
 }
@@ -58,7 +56,7 @@ export function wrap(line: string, width: number | undefined): string[] {
 }
 
 export function renderScoreboard(report: GradeReport, options: ScoreboardOptions = {}): string {
-  wrapWidth = options.width;
+  const indent = (text: string, pad: string) => indentLines(text, pad, options.width);
   const c = options.color ?? false;
   const green = paint(c, "32"), red = paint(c, "31"), yellow = paint(c, "33"), dim = paint(c, "2"), bold = paint(c, "1");
   const lines: string[] = [];
