@@ -33,7 +33,7 @@ def main() -> int:
         print("autograder: npm ci failed; is package-lock.json the course's?", file=sys.stderr)
         return 1
     run([
-        "node", "--import", "tsx", "graders/harness/cli.ts",
+        "node", "--import", "tsx", "graders/harness/commands/cli.ts",
         "--verbose", "--exit-zero", "--deadline", "300",
         "--format", "classroom50", "--out", str(RESULT),
     ])

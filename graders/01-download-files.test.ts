@@ -12,11 +12,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
 import type * as Exercise from "../exercises/01-download-files.ts";
-import { settle, useVirtualClock } from "./harness/clock.ts";
-import { diskFiles, diskFs, heldWrites, holdWrites, isDiskPath, readDiskFile, writeDiskFile } from "./harness/disk.ts";
-import { expectThat, plural, show, showError } from "./harness/feedback.ts";
-import { defineExercise } from "./harness/grader.ts";
-import { Gates, HttpResponse, http, useNetwork, type HeldRequest } from "./harness/network.ts";
+import { settle, useVirtualClock } from "./harness/authoring/clock.ts";
+import { diskFiles, diskFs, heldWrites, holdWrites, isDiskPath, readDiskFile, writeDiskFile } from "./harness/sandbox/disk.ts";
+import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
+import { defineExercise } from "./harness/authoring/grader.ts";
+import { Gates, HttpResponse, http, useNetwork, type HeldRequest } from "./harness/authoring/network.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("01-download-files");
 // A correct solution may drop an error page with `await res.body?.cancel()`: MSW's copy must not block it.

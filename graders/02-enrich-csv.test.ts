@@ -10,13 +10,14 @@
 import { createRequire } from "node:module";
 import { afterAll, beforeAll } from "vitest";
 import type * as Exercise from "../exercises/02-enrich-csv.ts";
-import { countCalls } from "./harness/call-counter.ts";
-import { harnessDelay, settle, useVirtualClock, type Outcome } from "./harness/clock.ts";
-import { diskExists, diskFs, readDiskFile, writeDiskFile } from "./harness/disk.ts";
-import { describeOutcome, expectThat, isNotImplemented, plural, show, showError } from "./harness/feedback.ts";
-import { defineExercise } from "./harness/grader.ts";
-import { Gates, HttpResponse, http, server, useNetwork } from "./harness/network.ts";
-import { lf } from "./harness/text.ts";
+import { countCalls } from "./harness/authoring/call-counter.ts";
+import { describeOutcome, harnessDelay, settle, type Outcome, useVirtualClock } from "./harness/authoring/clock.ts";
+import { diskExists, diskFs, readDiskFile, writeDiskFile } from "./harness/sandbox/disk.ts";
+import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
+import { isNotImplemented } from "./harness/core/errors.ts";
+import { defineExercise } from "./harness/authoring/grader.ts";
+import { Gates, HttpResponse, http, server, useNetwork } from "./harness/authoring/network.ts";
+import { lf } from "./harness/core/text.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("02-enrich-csv");
 const clock = useVirtualClock();

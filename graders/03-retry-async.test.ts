@@ -4,9 +4,9 @@
  * and the same submission gets the same verdict on any machine.
  */
 import type * as Exercise from "../exercises/03-retry-async.ts";
-import { harnessDelay, useVirtualClock, type Outcome } from "./harness/clock.ts";
-import { describeOutcome, expectThat, plural, show, showError } from "./harness/feedback.ts";
-import { defineExercise } from "./harness/grader.ts";
+import { describeOutcome, harnessDelay, type Outcome, useVirtualClock } from "./harness/authoring/clock.ts";
+import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
+import { defineExercise } from "./harness/authoring/grader.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("03-retry-async");
 const clock = useVirtualClock();

@@ -3,7 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-import { GRADING_TEST_CONFIG } from "../graders/harness/config.ts";
+import { GRADING_TEST_CONFIG } from "../graders/harness/engine/config.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 

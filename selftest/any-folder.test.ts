@@ -11,8 +11,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { EXERCISES } from "../graders/harness/exercises.ts";
-import { REPO_ROOT } from "../graders/harness/paths.ts";
+import { EXERCISES } from "../graders/harness/core/exercises.ts";
+import { REPO_ROOT } from "../graders/harness/core/paths.ts";
 
 const roots: string[] = [];
 afterAll(() => {

@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { gradeRuns, type GradeRun } from "../graders/harness/engine.ts";
-import { REPO_ROOT } from "../graders/harness/paths.ts";
+import { gradeRuns, type GradeRun } from "../graders/harness/engine/engine.ts";
+import { REPO_ROOT } from "../graders/harness/core/paths.ts";
 import { knownSubmissions } from "./known.ts";
 
 /** Exercises whose known submissions are graded a second time with Windows paths. */

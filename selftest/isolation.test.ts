@@ -8,9 +8,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync,
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { gradingFiles, MANIFEST } from "../graders/harness/integrity.ts";
-import { REPO_ROOT } from "../graders/harness/paths.ts";
-import type { GradeReport } from "../graders/harness/report.ts";
+import { gradingFiles, MANIFEST } from "../graders/harness/core/integrity.ts";
+import { REPO_ROOT } from "../graders/harness/core/paths.ts";
+import type { GradeReport } from "../graders/harness/report/report.ts";
 import { knownSubmissions } from "./known.ts";
 
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
@@ -19,7 +19,7 @@ const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.
 function grade(root: string, args: string[]) {
   const json = path.join(mkdtempSync(path.join(tmpdir(), "report-")), "r.json");
   const started = performance.now();
-  const run = spawnSync(process.execPath, ["--import", "tsx", "graders/harness/cli.ts", ...args, "--json", json], { cwd: root, env: clean, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", "graders/harness/commands/cli.ts", ...args, "--json", json], { cwd: root, env: clean, encoding: "utf8" });
   const seconds = (performance.now() - started) / 1000;
   const report = JSON.parse(readFileSync(json, "utf8")) as GradeReport;
   return { code: run.status, output: run.stdout + run.stderr, report, seconds };
@@ -78,17 +78,17 @@ function replaceIn(file: string, from: string, to: string): void {
 
 test("a skipped, focused-away or removed check is never counted as passed, and the copy is flagged as modified", () => {
   const skipped = tamperedCopy((root) =>
-    replaceIn(path.join(root, "graders/harness/grader.ts"), "(selected ? test : test.skip)(title", '(selected && checkId !== "zero-backoff" ? test : test.skip)(title'),
+    replaceIn(path.join(root, "graders/harness/authoring/grader.ts"), "(selected ? test : test.skip)(title", '(selected && checkId !== "zero-backoff" ? test : test.skip)(title'),
   );
   const s = grade(skipped, ["03"]);
   const zero = s.report.exercises[0]!.tests.find((t) => t.id === "zero-backoff")!;
   expect(zero).toMatchObject({ points: 0, status: "error" });
   expect(s.report.score).toBe(29);
-  expect(s.report.modified).toEqual(["graders/harness/grader.ts"]);
-  expect(s.output).toContain("⚠ modified tests: graders/harness/grader.ts");
+  expect(s.report.modified).toEqual(["graders/harness/authoring/grader.ts"]);
+  expect(s.output).toContain("⚠ modified tests: graders/harness/authoring/grader.ts");
 
   const focused = tamperedCopy((root) =>
-    replaceIn(path.join(root, "graders/harness/grader.ts"), "(selected ? test : test.skip)(title", '(checkId === "first-success" ? test.only : test)(title'),
+    replaceIn(path.join(root, "graders/harness/authoring/grader.ts"), "(selected ? test : test.skip)(title", '(checkId === "first-success" ? test.only : test)(title'),
   );
   const f = grade(focused, ["03"]);
   const others = f.report.exercises[0]!.tests.filter((t) => t.id !== "first-success");
@@ -96,7 +96,7 @@ test("a skipped, focused-away or removed check is never counted as passed, and t
   expect(others.length).toBe(checksOf03 - 1);
   for (const t of others) expect(`${t.id} ${t.status} ${t.points}`).toBe(`${t.id} error 0`);
   expect(f.report.score).toBeLessThanOrEqual(3);
-  expect(f.report.modified).toEqual(["graders/harness/grader.ts"]);
+  expect(f.report.modified).toEqual(["graders/harness/authoring/grader.ts"]);
 
   const removed = tamperedCopy((root) =>
     replaceIn(path.join(root, "graders/03-retry-async.test.ts"), 'check("zero-backoff"', 'if (Math.random() < 0) check("zero-backoff"'),
@@ -132,7 +132,7 @@ test.runIf(process.platform === "linux").each(["SIGINT", "SIGTERM"] as const)(
   async (signal) => {
     const tmp = mkdtempSync(path.join(tmpdir(), "signal-tmp-"));
     const marker = `GRADE_SIGNAL_TEST=${signal}-${process.pid}`;
-    const child = spawn(process.execPath, ["--import", "tsx", "graders/harness/cli.ts", "--target", solutionsWith("03-retry-async", "sync-infinite-loop")], {
+    const child = spawn(process.execPath, ["--import", "tsx", "graders/harness/commands/cli.ts", "--target", solutionsWith("03-retry-async", "sync-infinite-loop")], {
       cwd: REPO_ROOT,
       env: { ...clean, TMPDIR: tmp, GRADE_SIGNAL_TEST: `${signal}-${process.pid}` },
       stdio: "ignore",

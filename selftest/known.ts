@@ -8,15 +8,15 @@
  *   // message: never finished|not run
  * and are graded next to the reference solutions of the other exercises, which must keep full marks.
  * A submission that leaves requests or timers running after resolving declares, on one of its first
- * lines, the checks whose report must name that leak (see graders/harness/leaks.ts):
+ * lines, the checks whose report must name that leak (see graders/harness/authoring/leaks.ts):
  *   // leaks: check-a, check-b
  * Every other check of every known submission (and of the solutions) must report no leak.
  */
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { EXERCISES } from "../graders/harness/exercises.ts";
-import { REPO_ROOT } from "../graders/harness/paths.ts";
-import { lf } from "../graders/harness/text.ts";
+import { EXERCISES } from "../graders/harness/core/exercises.ts";
+import { REPO_ROOT } from "../graders/harness/core/paths.ts";
+import { lf } from "../graders/harness/core/text.ts";
 
 export interface KnownSubmission {
   exercise: string;

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { gradebookCsv } from "../graders/harness/batch.ts";
-import { WORKFLOW_FILE } from "../graders/harness/classroom.ts";
-import { toClassroom50 } from "../graders/harness/classroom50.ts";
-import { RUNNERS_ENV, decodeRunners, toClassroomRunners, toGradescope, toJUnit, type ExpectedRunner } from "../graders/harness/formats.ts";
-import type { GradeReport } from "../graders/harness/report.ts";
-import { renderScoreboard } from "../graders/harness/scoreboard.ts";
+import { gradebookCsv } from "../graders/harness/engine/batch.ts";
+import { WORKFLOW_FILE } from "../tools/classroom.ts";
+import { toClassroom50 } from "../graders/harness/report/classroom50.ts";
+import { RUNNERS_ENV, decodeRunners, toClassroomRunners, toGradescope, toJUnit, type ExpectedRunner } from "../graders/harness/report/formats.ts";
+import type { GradeReport } from "../graders/harness/report/report.ts";
+import { renderScoreboard } from "../graders/harness/report/scoreboard.ts";
 
 /** "<exercise>: <check title>" → "points/max", and "total" → "score/max". */
 export type Points = Record<string, string>;

@@ -8,10 +8,10 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { EXERCISES } from "../graders/harness/exercises.ts";
-import { REPO_ROOT } from "../graders/harness/paths.ts";
-import type { GradeReport } from "../graders/harness/report.ts";
-import { renderScoreboard } from "../graders/harness/scoreboard.ts";
+import { EXERCISES } from "../graders/harness/core/exercises.ts";
+import { REPO_ROOT } from "../graders/harness/core/paths.ts";
+import type { GradeReport } from "../graders/harness/report/report.ts";
+import { renderScoreboard } from "../graders/harness/report/scoreboard.ts";
 import { knownSubmissions, type KnownSubmission } from "./known.ts";
 import { fromClassroom50, fromClassroomReporter, fromGradebook, fromGradescope, fromJson, fromJUnit, fromScoreboard, workflowRunners, type Points } from "./paths.ts";
 
@@ -29,7 +29,7 @@ function verdicts(report: GradeReport): string[] {
 /** Runs a repository script that drives vitest in a clean child process (not inside this vitest worker). */
 export function runTsx(args: string[], env: NodeJS.ProcessEnv = {}): string {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
-  return execFileSync(process.execPath, ["graders/harness/launch.mjs", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync(process.execPath, ["graders/harness/commands/launch.mjs", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** Files hostile submissions try to write on the real disk (the escape-* hostile submissions): none may appear. */

@@ -3,10 +3,10 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { findSubmissions, gradebookCsv, parseShard, shard } from "../../graders/harness/batch.ts";
-import { exportTemplate } from "../../graders/harness/export.ts";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import { buildReport } from "../../graders/harness/report.ts";
+import { findSubmissions, gradebookCsv, parseShard, shard } from "../../graders/harness/engine/batch.ts";
+import { exportTemplate } from "../../tools/export.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import { buildReport } from "../../graders/harness/report/report.ts";
 
 test("each subfolder is a learner; a whole repository is graded through its exercises/", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "class-"));
@@ -60,7 +60,7 @@ test("npm run grade -- --submissions grades a mixed class right, in bounded time
   appendFileSync(path.join(dir, "edited/graders/03-retry-async.test.ts"), "\n// made easier\n");
   const started = performance.now();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
-  execFileSync(process.execPath, ["--import", "tsx", "graders/harness/cli.ts", "--submissions", dir, "--out", out], { cwd: REPO_ROOT, env: clean, stdio: "pipe" });
+  execFileSync(process.execPath, ["--import", "tsx", "graders/harness/commands/cli.ts", "--submissions", dir, "--out", out], { cwd: REPO_ROOT, env: clean, stdio: "pipe" });
   const seconds = (performance.now() - started) / 1000;
   const lines = readFileSync(path.join(out, "gradebook.csv"), "utf8").trim().split("\n").slice(1);
   expect(lines.map((line) => line.split(",").slice(0, 7).join(","))).toEqual([

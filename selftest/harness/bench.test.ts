@@ -27,9 +27,9 @@ import {
   shortModule,
   summarize,
   verdict,
-} from "../../graders/harness/bench.ts";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import { buildReport } from "../../graders/harness/report.ts";
+} from "../../tools/bench.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import { buildReport } from "../../graders/harness/report/report.ts";
 
 describe("statistics", () => {
   test("median of odd and even counts, whatever the order; NaN when empty", () => {
@@ -117,7 +117,7 @@ describe("formatting", () => {
 
   test("module ids are shown from node_modules or from the repository", () => {
     expect(shortModule("/x/node_modules/msw/lib/core/index.mjs")).toBe("msw/lib/core/index.mjs");
-    expect(shortModule(path.join(REPO_ROOT, "graders/harness/setup.ts"))).toBe("graders/harness/setup.ts");
+    expect(shortModule(path.join(REPO_ROOT, "graders/harness/sandbox/setup.ts"))).toBe("graders/harness/sandbox/setup.ts");
     expect(shortModule("/elsewhere/a.ts", "/repo")).toBe("/elsewhere/a.ts");
   });
 });

@@ -12,13 +12,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { checksOf, GRADE_DEADLINE, REPORT_FILE, renderWorkflow, runnersOf, WORKFLOW_FILE, type CheckInfo } from "../../graders/harness/classroom.ts";
-import { EXERCISES } from "../../graders/harness/exercises.ts";
-import { exportTemplate } from "../../graders/harness/export.ts";
-import { RUNNERS_ENV, decodeRunners, type RunnerResult } from "../../graders/harness/formats.ts";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import type { GradeReport } from "../../graders/harness/report.ts";
-import { killTree, treeRoot } from "../../graders/harness/process-tree.ts";
+import { checksOf, GRADE_DEADLINE, REPORT_FILE, renderWorkflow, runnersOf, WORKFLOW_FILE, type CheckInfo } from "../../tools/classroom.ts";
+import { EXERCISES } from "../../graders/harness/core/exercises.ts";
+import { exportTemplate } from "../../tools/export.ts";
+import { RUNNERS_ENV, decodeRunners, type RunnerResult } from "../../graders/harness/report/formats.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import type { GradeReport } from "../../graders/harness/report/report.ts";
+import { killTree, treeRoot } from "../../graders/harness/engine/process-tree.ts";
 
 interface WorkflowStep {
   name?: string;
@@ -94,7 +94,7 @@ describe("the committed workflow", () => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
     let out = "";
     try {
-      out = execFileSync(process.execPath, ["graders/harness/launch.mjs", "graders/harness/classroom.ts", "--check"], { cwd: REPO_ROOT, env: clean, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      out = execFileSync(process.execPath, ["graders/harness/commands/launch.mjs", "tools/classroom.ts", "--check"], { cwd: REPO_ROOT, env: clean, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
       const e = error as { stdout: string; stderr: string };
       expect.fail(`${e.stdout}${e.stderr}`);
@@ -124,7 +124,7 @@ describe("the committed workflow", () => {
   test("one grade step runs the engine once, bounded, writing the log, the summary, the JSON report and the reporter's inputs", () => {
     const grade = stepsOf(workflow).find((s) => s.id === "grade")!;
     expect(grade.run).toBe(
-      `node --import tsx graders/harness/cli.ts --verbose --exit-zero --deadline ${GRADE_DEADLINE} --json ${REPORT_FILE} --also markdown="$GITHUB_STEP_SUMMARY" --also classroom="$GITHUB_OUTPUT"`,
+      `node --import tsx graders/harness/commands/cli.ts --verbose --exit-zero --deadline ${GRADE_DEADLINE} --json ${REPORT_FILE} --also markdown="$GITHUB_STEP_SUMMARY" --also classroom="$GITHUB_OUTPUT"`,
     );
     expect(grade["timeout-minutes"]! * 60).toBeGreaterThan(GRADE_DEADLINE);
     expect(workflow.jobs["run-autograding-tests"]!["timeout-minutes"]).toBeGreaterThan(grade["timeout-minutes"]!);
@@ -219,7 +219,7 @@ describe("the workflow's grade step, run locally", () => {
       const outputs = readOutputs(output);
       // ${{ steps.grade.outputs.X }} → the value the step wrote.
       const reporterEnv = Object.fromEntries(Object.entries(reporter.env!).map(([k, v]) => [k, outputs[/outputs\.(\w+)/.exec(v)![1]!] ?? ""]));
-      const own = await runStep(`node --import tsx graders/harness/cli.ts --json npm-test.json`, dir, {}, 5);
+      const own = await runStep(`node --import tsx graders/harness/commands/cli.ts --json npm-test.json`, dir, {}, 5);
       runs.push({ name: c.name, npmTest: JSON.parse(readFileSync(path.join(dir, "npm-test.json"), "utf8")) as GradeReport, reporterEnv, runners: String(reporter.with!.runners), log: step.out + own.out });
     }
   }, 600_000);

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, test } from "vitest";
-import { classroom50Identity, IdentityError, toClassroom50, utcSeconds } from "../../graders/harness/classroom50.ts";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import type { GradeReport } from "../../graders/harness/report.ts";
+import { classroom50Identity, IdentityError, toClassroom50, utcSeconds } from "../../graders/harness/report/classroom50.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import type { GradeReport } from "../../graders/harness/report/report.ts";
 
 const schema = JSON.parse(readFileSync(path.join(REPO_ROOT, "selftest", "schemas", "classroom50-result-v1.schema.json"), "utf8")) as object;
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
@@ -120,7 +120,7 @@ describe("npm run grade -- --format classroom50 --out result.json", () => {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS" && k !== "MODE" && !(k in RUNNER_ENV)));
   const grade = (args: string[], env: NodeJS.ProcessEnv) => {
     try {
-      return { code: 0, out: execFileSync(process.execPath, ["--import", "tsx", "graders/harness/cli.ts", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
+      return { code: 0, out: execFileSync(process.execPath, ["--import", "tsx", "graders/harness/commands/cli.ts", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }) };
     } catch (error) {
       const e = error as { status: number; stdout: string; stderr: string };
       return { code: e.status, out: e.stdout + e.stderr };

@@ -1,7 +1,7 @@
 import { expect, test } from "vitest";
-import { checkVerdicts, parseCli, UsageError } from "../../graders/harness/cli.ts";
-import { DEFAULT_TARGET } from "../../graders/harness/paths.ts";
-import type { GradeReport } from "../../graders/harness/report.ts";
+import { checkVerdicts, parseCli, UsageError } from "../../graders/harness/commands/cli.ts";
+import { DEFAULT_TARGET } from "../../graders/harness/core/paths.ts";
+import type { GradeReport } from "../../graders/harness/report/report.ts";
 
 test("defaults: every exercise of exercises/", () => {
   expect(parseCli([])).toEqual({

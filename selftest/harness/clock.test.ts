@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { VirtualClock, harnessDelay, settle } from "../../graders/harness/clock.ts";
-import { findLeaks } from "../../graders/harness/leaks.ts";
-import { liveBuiltin } from "../../graders/harness/live-module.ts";
+import { VirtualClock, harnessDelay, settle } from "../../graders/harness/authoring/clock.ts";
+import { findLeaks } from "../../graders/harness/authoring/leaks.ts";
+import { liveBuiltin } from "../../graders/harness/sandbox/live-module.ts";
 
 /** What a grader's `import { setTimeout } from "node:timers/promises"` sees (the setup file's facade). */
 const timersPromises = liveBuiltin("timers/promises") as unknown as typeof import("node:timers/promises");

@@ -2,8 +2,8 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { expect, test } from "vitest";
-import { settle } from "../../graders/harness/clock.ts";
-import { diskFs, freshDisk, holdWrites, readDiskFile } from "../../graders/harness/disk.ts";
+import { settle } from "../../graders/harness/authoring/clock.ts";
+import { diskFs, freshDisk, holdWrites, readDiskFile } from "../../graders/harness/sandbox/disk.ts";
 
 type AnyFs = Record<string, (...args: unknown[]) => unknown> & { promises: Record<string, (...args: unknown[]) => Promise<unknown>> };
 

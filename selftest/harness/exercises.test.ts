@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { EXERCISES, MAX_SCORE, exerciseOfGraderFile, findExercise } from "../../graders/harness/exercises.ts";
+import { EXERCISES, MAX_SCORE, exerciseOfGraderFile, findExercise } from "../../graders/harness/core/exercises.ts";
 
 test("the course is worth 100 points: 35 + 35 + 30", () => {
   expect(MAX_SCORE).toBe(100);

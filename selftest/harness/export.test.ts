@@ -8,10 +8,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { EXERCISES } from "../../graders/harness/exercises.ts";
-import { ExportRefused, exportTemplate, exportTemplateFrom, learnerGitignore, learnerLock, learnerPackageJson, learnerReadme, learnerTsconfig, main } from "../../graders/harness/export.ts";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import type { GradeReport } from "../../graders/harness/report.ts";
+import { EXERCISES } from "../../graders/harness/core/exercises.ts";
+import { ExportRefused, exportTemplate, exportTemplateFrom, learnerGitignore, learnerLock, learnerPackageJson, learnerReadme, learnerTsconfig, main } from "../../tools/export.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import type { GradeReport } from "../../graders/harness/report/report.ts";
 
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS" && !k.startsWith("npm_")));
 
@@ -37,7 +37,7 @@ function listFiles(dir: string, rel = ""): string[] {
 describe("learner files", () => {
   test("package.json loses the maintainers' scripts and packages (Stryker), and keeps the other dependencies", () => {
     const pkg = {
-      scripts: { test: "tsx graders/harness/cli.ts", hint: "tsx graders/harness/hint.ts", selftest: "vitest", workflow: "x", export: "x", mutation: "x", bench: "x", lint: "node selftest/lint.ts" },
+      scripts: { test: "tsx graders/harness/commands/cli.ts", hint: "tsx graders/harness/help/hint.ts", selftest: "vitest", workflow: "x", export: "x", mutation: "x", bench: "x", lint: "node selftest/lint.ts" },
       devDependencies: { vitest: "~4.1", "@stryker-mutator/core": "9.6.1", "@stryker-mutator/vitest-runner": "9.6.1", msw: "^2.15.0" },
     };
     const out = JSON.parse(learnerPackageJson(JSON.stringify(pkg))) as typeof pkg;
@@ -95,7 +95,7 @@ describe("npm run export", () => {
       expect(files).toContain(`graders/${id}.test.ts`);
       expect(readFileSync(path.join(dir, "exercises", `${id}.ts`), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, "exercises", `${id}.ts`), "utf8"));
     }
-    for (const f of ["graders/harness/cli.ts", "graders/harness/engine.ts", "graders/harness/hint.ts", "graders/harness/try/main.ts", "fixtures/03-retry-async/hints.md"]) expect(files).toContain(f);
+    for (const f of ["graders/harness/commands/cli.ts", "graders/harness/engine/engine.ts", "graders/harness/help/hint.ts", "graders/harness/help/try/main.ts", "fixtures/03-retry-async/hints.md"]) expect(files).toContain(f);
     for (const f of [".github/workflows/classroom.yml", ".gitattributes", "package.json", "package-lock.json", "tsconfig.json", "vitest.config.ts", ".gitignore", "README.md"]) expect(files).toContain(f);
     expect(files, "the maintainers' CI workflow is never exported").not.toContain(".github/workflows/ci.yml");
     expect(readFileSync(path.join(dir, ".github/workflows/classroom.yml"), "utf8")).toBe(readFileSync(path.join(REPO_ROOT, ".github/workflows/classroom.yml"), "utf8"));

@@ -1,5 +1,8 @@
 import { expect, test } from "vitest";
-import { CheckFailure, NOT_IMPLEMENTED, describeOutcome, expectThat, formatExpectation, isNotImplemented, listSome, plural, show, showError } from "../../graders/harness/feedback.ts";
+import { CheckFailure, expectThat, formatExpectation } from "../../graders/harness/authoring/feedback.ts";
+import { isNotImplemented, NOT_IMPLEMENTED } from "../../graders/harness/core/errors.ts";
+import { describeOutcome } from "../../graders/harness/authoring/clock.ts";
+import { listSome, plural, show, showError } from "../../graders/harness/core/text.ts";
 
 test("a failure says what was observed, what was expected, and a hint", () => {
   expect(formatExpectation({ observed: "waited [100, 100] ms", expected: "[100, 200]", hint: "each wait doubles" })).toBe(

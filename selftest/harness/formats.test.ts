@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { parseCli, UsageError } from "../../graders/harness/cli.ts";
-import { escapeXml, formatReport, toGradescope, toJUnit, toMarkdown } from "../../graders/harness/formats.ts";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import type { GradeReport } from "../../graders/harness/report.ts";
+import { parseCli, UsageError } from "../../graders/harness/commands/cli.ts";
+import { escapeXml, formatReport, toGradescope, toJUnit, toMarkdown } from "../../graders/harness/report/formats.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import type { GradeReport } from "../../graders/harness/report/report.ts";
 
 const NASTY = 'observed <b class="x">&amp;</b> it\'s | a pipe\n\u001b[31mred\u001b[0m and a NUL \u0000 here; expected ]]> nothing';
 
@@ -288,7 +288,7 @@ describe("grade CLI options", () => {
   test("npm run grade -- --format junit --out <file> writes the report of a real grading", () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "formats-")), "junit.xml");
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", "graders/harness/cli.ts", "--target", "solutions", "--format", "junit", "--out", out, "03"], {
+    const stdout = execFileSync(process.execPath, ["--import", "tsx", "graders/harness/commands/cli.ts", "--target", "solutions", "--format", "junit", "--out", out, "03"], {
       cwd: REPO_ROOT,
       env: clean,
       encoding: "utf8",

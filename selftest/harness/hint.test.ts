@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { EXERCISES } from "../../graders/harness/exercises.ts";
-import { brief, hintsFile, main, parseHints, readLevels } from "../../graders/harness/hint.ts";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
+import { EXERCISES } from "../../graders/harness/core/exercises.ts";
+import { brief, hintsFile, main, parseHints, readLevels } from "../../graders/harness/help/hint.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
 
 const HINTS = `# Hints for 03-retry-async
 

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { MANIFEST, computeManifest, gradingFiles, integrityNotice, modifiedFiles } from "../../graders/harness/integrity.ts";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
+import { MANIFEST, computeManifest, gradingFiles, integrityNotice, modifiedFiles } from "../../graders/harness/core/integrity.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
 
 test("the committed manifest matches the graders (run `npm run manifest` after changing a grader)", () => {
   const committed = JSON.parse(readFileSync(path.join(REPO_ROOT, MANIFEST), "utf8")) as Record<string, string>;
@@ -14,7 +14,7 @@ test("the committed manifest matches the graders (run `npm run manifest` after c
 test("the manifest covers graders, harness and config, not known submissions or hints", () => {
   const files = gradingFiles();
   expect(files).toContain("graders/03-retry-async.test.ts");
-  expect(files).toContain("graders/harness/grader.ts");
+  expect(files).toContain("graders/harness/authoring/grader.ts");
   expect(files).toContain("vitest.config.ts");
   expect(files.some((f) => f.includes("/submissions/") || f.includes("/hostile/") || f.endsWith("hints.md"))).toBe(false);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { addLeakProbe, findLeaks, leakMessage } from "../../graders/harness/leaks.ts";
+import { addLeakProbe, findLeaks, leakMessage } from "../../graders/harness/authoring/leaks.ts";
 
 test("findLeaks asks every registered probe and keeps what they found", () => {
   const before = findLeaks().length;

@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { liveModule } from "../../graders/harness/live-module.ts";
+import { liveModule } from "../../graders/harness/sandbox/live-module.ts";
 
 test("named exports and default follow the current object at access time", () => {
   let current: Record<string, unknown> = { read: () => "first", value: 1 };

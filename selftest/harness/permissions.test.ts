@@ -10,8 +10,8 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import { noNetworkPrefix, permissionModelAvailable, workerExecArgv } from "../../graders/harness/permissions.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import { noNetworkPrefix, permissionModelAvailable, workerExecArgv } from "../../graders/harness/sandbox/permissions.ts";
 
 let port = 0;
 let connections = 0;

@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect, test } from "vitest";
-import { isEntryModule } from "../../graders/harness/entry.ts";
-import { describeLoadError } from "../../graders/harness/feedback.ts";
-import { unixify, windowsLikeFs } from "../../graders/harness/path-flavor.ts";
-import { displayDir, REPO_ROOT, toPosixPath } from "../../graders/harness/paths.ts";
-import { killTree, treeRoot, type Platform } from "../../graders/harness/process-tree.ts";
-import { forTerminal } from "../../graders/harness/terminal.ts";
-import { lf } from "../../graders/harness/text.ts";
+import { isEntryModule } from "../../graders/harness/core/entry.ts";
+import { describeLoadError } from "../../graders/harness/authoring/feedback.ts";
+import { unixify, windowsLikeFs } from "../../graders/harness/sandbox/path-flavor.ts";
+import { displayDir, REPO_ROOT, toPosixPath } from "../../graders/harness/core/paths.ts";
+import { killTree, treeRoot, type Platform } from "../../graders/harness/engine/process-tree.ts";
+import { forTerminal } from "../../graders/harness/report/terminal.ts";
+import { lf } from "../../graders/harness/core/text.ts";
 
 test("entry module: found from a folder whose path has a space and a non-ASCII letter (the URL is percent-encoded)", () => {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), "entry-")), "My Courses", "Zoë");
@@ -39,7 +39,7 @@ test("entry module: found through a symlinked folder (macOS /tmp is /private/tmp
 });
 
 test("entry module: Windows paths, drive letters and case (file:///C:/… vs C:\\…)", () => {
-  expect(isEntryModule("file:///C:/Users/Zo%C3%AB/My%20Courses/graders/harness/cli.ts", "C:\\Users\\Zoë\\My Courses\\graders\\harness\\cli.ts", "win32")).toBe(true);
+  expect(isEntryModule("file:///C:/Users/Zo%C3%AB/My%20Courses/graders/harness/commands/cli.ts", "C:\\Users\\Zoë\\My Courses\\graders\\harness\\commands\\cli.ts", "win32")).toBe(true);
   expect(isEntryModule("file:///C:/Users/Zo%C3%AB/course/cli.ts", "c:\\users\\zoë\\course\\cli.ts", "win32")).toBe(true);
   expect(isEntryModule("file:///C:/course/cli.ts", "C:\\course\\hint.ts", "win32")).toBe(false);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { buildReport, exerciseReport, isNotStarted, truncate, type ObservedModule } from "../../graders/harness/report.ts";
-import { EXERCISES } from "../../graders/harness/exercises.ts";
+import { buildReport, exerciseReport, isNotStarted, truncate, type ObservedModule } from "../../graders/harness/report/report.ts";
+import { EXERCISES } from "../../graders/harness/core/exercises.ts";
 
 const retry = EXERCISES.find((e) => e.id === "03-retry-async")!;
 const meta = (check: string, points: number) => ({ exercise: retry.id, check, points });

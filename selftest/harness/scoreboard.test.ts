@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
-import { wrap, firstMiss, progressBar, renderScoreboard } from "../../graders/harness/scoreboard.ts";
-import type { GradeReport } from "../../graders/harness/report.ts";
+import { wrap, firstMiss, progressBar, renderScoreboard } from "../../graders/harness/report/scoreboard.ts";
+import type { GradeReport } from "../../graders/harness/report/report.ts";
 
 const report: GradeReport = {
   target: "/somewhere/exercises",

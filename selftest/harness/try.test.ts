@@ -10,12 +10,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, test } from "vitest";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import { DOWNLOAD_FAST, tryDownload, type DownloadFiles } from "../../graders/harness/try/download.ts";
-import { ENRICH_FAST, tryEnrich, type EnrichCsv } from "../../graders/harness/try/enrich.ts";
-import type { Outcome } from "../../graders/harness/try/outcome.ts";
-import { RETRY_FAST, tryRetry, waitLooksRight, type RetryAsync } from "../../graders/harness/try/retry.ts";
-import { bar, Timeline } from "../../graders/harness/try/timeline.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import { DOWNLOAD_FAST, tryDownload, type DownloadFiles } from "../../graders/harness/help/try/download.ts";
+import { ENRICH_FAST, tryEnrich, type EnrichCsv } from "../../graders/harness/help/try/enrich.ts";
+import type { Outcome } from "../../graders/harness/help/try/outcome.ts";
+import { RETRY_FAST, tryRetry, waitLooksRight, type RetryAsync } from "../../graders/harness/help/try/retry.ts";
+import { bar, Timeline } from "../../graders/harness/help/try/timeline.ts";
 import * as solution01 from "../../solutions/01-download-files.ts";
 import * as solution02 from "../../solutions/02-enrich-csv.ts";
 import * as solution03 from "../../solutions/03-retry-async.ts";
@@ -207,7 +207,7 @@ describe("npm run try (the command)", () => {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "NODE_OPTIONS"));
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
     try {
-      return { code: 0, out: execFileSync(process.execPath, ["--import", "tsx", "graders/harness/try/main.ts", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] }) };
+      return { code: 0, out: execFileSync(process.execPath, ["--import", "tsx", "graders/harness/help/try/main.ts", ...args], { cwd: REPO_ROOT, env: { ...clean, ...env }, encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] }) };
     } catch (error) {
       const e = error as { status: number; stdout: string; stderr: string };
       return { code: e.status, out: e.stdout + e.stderr };

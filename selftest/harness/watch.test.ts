@@ -6,15 +6,15 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
-import { REPO_ROOT } from "../../graders/harness/paths.ts";
-import { killTree, treeRoot } from "../../graders/harness/process-tree.ts";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import { killTree, treeRoot } from "../../graders/harness/engine/process-tree.ts";
 
 const target = mkdtempSync(path.join(tmpdir(), "watch-test-"));
 /** watch.ts's own temporary folder (its progress log: one <pid>.jsonl per worker process that ran checks). */
 const childTmp = mkdtempSync(path.join(tmpdir(), "watch-test-tmp-"));
 copyFileSync(path.join(REPO_ROOT, "exercises/03-retry-async.ts"), path.join(target, "03-retry-async.ts"));
 const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
-const child = spawn(process.execPath, ["graders/harness/launch.mjs", "graders/harness/watch.ts", "03"], {
+const child = spawn(process.execPath, ["graders/harness/commands/launch.mjs", "graders/harness/commands/watch.ts", "03"], {
   cwd: REPO_ROOT,
   ...treeRoot(),
   env: { ...clean, GRADE_TARGET: target, TMPDIR: childTmp },
@@ -115,7 +115,7 @@ test("after a hang is reported and the file fixed, the next save shows the fixed
 
 test("q quits: exit 0, no process left in its group, no temporary folder left", async () => {
   const tmp = mkdtempSync(path.join(tmpdir(), "watch-q-tmp-"));
-  const quitter = spawn(process.execPath, ["graders/harness/launch.mjs", "graders/harness/watch.ts", "03"], {
+  const quitter = spawn(process.execPath, ["graders/harness/commands/launch.mjs", "graders/harness/commands/watch.ts", "03"], {
     cwd: REPO_ROOT,
     ...treeRoot(),
     env: { ...clean, GRADE_TARGET: target, TMPDIR: tmp },

@@ -2,9 +2,9 @@ import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { UNCONFIRMED, applyHang, confirmPasses } from "../../graders/harness/engine.ts";
-import { progressKey, readProgress, signedLine, type ProgressEvent } from "../../graders/harness/progress.ts";
-import { Watchdog } from "../../graders/harness/watchdog.ts";
+import { UNCONFIRMED, applyHang, confirmPasses } from "../../graders/harness/engine/engine.ts";
+import { progressKey, readProgress, signedLine, type ProgressEvent } from "../../graders/harness/core/progress.ts";
+import { Watchdog } from "../../graders/harness/engine/watchdog.ts";
 
 /** Appends events as a worker does: signed with the engine's key (progress.ts). */
 function log(dir: string, pid: number, ...events: object[]) {
