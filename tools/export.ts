@@ -141,6 +141,7 @@ export function templateFiles(root = REPO_ROOT): string[] {
   for (const { id } of EXERCISES) {
     walk(`exercises/${id}.ts`);
     walk(`graders/${id}.test.ts`);
+    walk(`graders/support/${id}.ts`);
     walk(`fixtures/${id}`, (rel) => rel.split(path.sep).some((part) => KNOWN_SUBMISSIONS.has(part)) || isKnownSubmission(path.join(root, rel)));
   }
   // The whole harness; maintainer tools live in tools/, which is not shipped.
