@@ -26,7 +26,7 @@ import { exitAfterFlush, isEntryModule } from "../graders/harness/core/entry.ts"
 import { lf } from "../graders/harness/core/text.ts";
 
 /** package.json scripts only maintainers use. */
-export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mutation", "bench", "manifest"]);
+export const MAINTAINER_SCRIPTS = new Set(["selftest", "export", "workflow", "mutation", "bench", "manifest", "layout"]);
 /** A script that mentions one of these needs something the template does not ship. */
 const MAINTAINER_PATHS = ["selftest", "solutions", ".ci/", "tools/", "stryker"];
 /** Fixture folders of the self-test's known submissions (correct, wrong and hostile ones). */

@@ -4,30 +4,11 @@
  */
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import {
-  type BenchResult,
-  type Machine,
-  childrenCpuMsFromStat,
-  experimentsTable,
-  failuresOf,
-  formatMs,
-  formatRange,
-  formatRate,
-  formatRatio,
-  isHighLoad,
-  linearFit,
-  loadWarning,
-  markdownTable,
-  median,
-  pairedRatios,
-  parseBenchArgs,
-  renderReport,
-  resultRows,
-  runsForBatch,
-  shortModule,
-  summarize,
-  verdict,
-} from "../../tools/bench.ts";
+import { formatMs, formatRange, formatRate, formatRatio, markdownTable, verdict } from "../../tools/bench/format.ts";
+import { failuresOf } from "../../tools/bench/measure.ts";
+import { parseBenchArgs, runsForBatch } from "../../tools/bench/options.ts";
+import { experimentsTable, loadWarning, renderReport, resultRows, shortModule, type BenchResult, type Machine } from "../../tools/bench/report.ts";
+import { childrenCpuMsFromStat, isHighLoad, linearFit, median, pairedRatios, summarize } from "../../tools/bench/stats.ts";
 import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
 import { buildReport } from "../../graders/harness/report/report.ts";
 

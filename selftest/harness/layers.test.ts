@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { cruise, type ICruiseResult } from "dependency-cruiser";
 import { afterAll, expect, test } from "vitest";
 import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
-import { LAYER_ROOTS, LAYER_RULES } from "../layers.ts";
+import { lf } from "../../graders/harness/core/text.ts";
+import { LAYER_ROOTS, LAYER_RULES } from "../../tools/layers.ts";
+import { README, renderLayout, withLayout } from "../../tools/layout.ts";
 
 /** The rules' violations in the tree at `baseDir`, one line each; and how many modules were looked at. */
 async function cruiseLayers(baseDir: string): Promise<{ violations: string[]; modules: number }> {
@@ -38,7 +40,7 @@ const BROKEN: { from: string; imports: string; rule: string }[] = [
   { from: "graders/harness/report/scoreboard.ts", imports: "../help/hint.ts", rule: "nothing-imports-help" },
   { from: "graders/01-download-files.test.ts", imports: "./harness/engine/watchdog.ts", rule: "graders-are-written-with-authoring" },
   { from: "graders/harness/authoring/network.ts", imports: "../../02-enrich-csv.test.ts", rule: "harness-never-imports-graders" },
-  { from: "graders/harness/core/exercises.ts", imports: "../../../tools/bench.ts", rule: "grading-never-imports-tools" },
+  { from: "graders/harness/core/exercises.ts", imports: "../../../tools/bench/main.ts", rule: "grading-never-imports-tools" },
   { from: "solutions/03-retry-async.ts", imports: "../graders/harness/core/text.ts", rule: "learner-code-stands-alone" },
   { from: "graders/harness/core/a.ts", imports: "./b.ts", rule: "no-cycles" },
 ];
@@ -60,3 +62,8 @@ test("each rule catches a deliberately broken import", async () => {
   // Every rule is shown able to fail.
   expect(new Set(BROKEN.map((b) => b.rule))).toEqual(new Set(LAYER_RULES.forbidden?.map((r) => r.name)));
 }, 60_000);
+
+test("README's layout section is what npm run layout makes from the tree (rooms, modules, their first comments)", () => {
+  const readme = readFileSync(README, "utf8");
+  expect(withLayout(readme, renderLayout()), "README.md's layout section is stale: run npm run layout").toBe(lf(readme));
+});

@@ -1,4 +1,6 @@
 /**
+ * `defineExercise` → `check` and `load`: the vocabulary a grader file is written in, and the limits every check runs under.
+ *
  * The vocabulary a grader file is written in:
  *
  *   const { check, load } = defineExercise<typeof Exercise>("03-retry-async");

@@ -5,9 +5,9 @@
 import { mkdtempSync, readdirSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createVitest, type Reporter, type TestModule } from "vitest/node";
+import type { Reporter, TestModule } from "vitest/node";
 import { observeModule } from "../engine/collector.ts";
-import { CONFIG_FILE, DEFAULT_HANG_MS, applyHang, confirmPasses, graderFile, gradingWorkers, projectFor, withPool } from "../engine/engine.ts";
+import { DEFAULT_HANG_MS, applyHang, confirmPasses, createGradingVitest, graderFile, projectFor, withPool } from "../engine/engine.ts";
 import { findExercise } from "../core/exercises.ts";
 import { modifiedFiles } from "../core/integrity.ts";
 import { targetDir } from "../core/contract.ts";
@@ -62,11 +62,11 @@ class WatchScoreboard implements Reporter {
   }
 }
 
-const vitest = await createVitest(
-  "test",
-  { config: CONFIG_FILE, root: REPO_ROOT, watch: true, reporters: [new WatchScoreboard()], passWithNoTests: true, maxWorkers: gradingWorkers() },
+const vitest = await createGradingVitest(
+  [new WatchScoreboard()],
   // A spare worker process is kept booted between saves (warm-pool.ts): a save does not wait for one to start.
-  { test: { projects: [withPool(projectFor({ label: "watch", target, exercises }, progressDir), warmForks())] } },
+  [withPool(projectFor({ label: "watch", target, exercises }, progressDir), warmForks())],
+  { watch: true },
 );
 onShutdown(closeWarmPool);
 watchdog.start();

@@ -1,5 +1,7 @@
 /**
- * Tamper evidence. graders/manifest.json lists a SHA-256 for every file that decides a grade: everything
+ * Tamper evidence: which files decide a grade, their hashes, and the notice a modified copy gets.
+ *
+ * graders/manifest.json lists a SHA-256 for every file that decides a grade: everything
  * under graders/ but the learner's helpers (graders/harness/help/: hints and `try`, which never score) and
  * docs, plus the grading config and the fixtures graders read. Maintainer tools live in tools/, outside it. When a copy differs, every report says so in one
  * visible line, so an instructor sees a "modified tests" label instead of trusting the score.

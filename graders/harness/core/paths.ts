@@ -1,5 +1,9 @@
-// No node:fs here: grader workers load this module while node:fs is being routed to the in-memory disk,
-// and importing it from here hung every worker (writing files is core/files.ts, for commands).
+/**
+ * The repository's folders, and paths as a learner is shown them.
+ *
+ * No node:fs here: grader workers load this module while node:fs is being routed to the in-memory disk,
+ * and importing it from here hung every worker (writing files is core/files.ts, for commands).
+ */
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 

@@ -1,3 +1,6 @@
+/**
+ * Text helpers: CRLF-tolerant reading, values and errors shown in one line, plurals, lists, ANSI and CI-command safety.
+ */
 import { inspect } from "node:util";
 
 /**

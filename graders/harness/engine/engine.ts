@@ -44,6 +44,22 @@ export function graderFile(id: string): string {
 
 export const DEFAULT_HANG_MS = 10_000;
 
+type VitestOptions = NonNullable<Parameters<typeof createVitest>[1]>;
+type Project = NonNullable<NonNullable<NonNullable<Parameters<typeof createVitest>[2]>["test"]>["projects"]>[number];
+
+/**
+ * The one way the course starts vitest for grading (the engine, watch mode and the benchmark): the grading
+ * configuration file, the repository as root, `gradingWorkers()` workers, these reporters and projects.
+ * `extra` adds or overrides vitest options (watch mode, a shuffle seed, a benchmark's variant).
+ */
+export function createGradingVitest(reporters: Reporter[], projects: Project[], extra: VitestOptions = {}) {
+  return createVitest(
+    "test",
+    { config: CONFIG_FILE, root: REPO_ROOT, watch: false, reporters, passWithNoTests: true, maxWorkers: gradingWorkers(), ...extra },
+    { test: { projects } },
+  );
+}
+
 export function withPool<P extends { test: object }>(project: P, pool: ReturnType<typeof warmForks>): P {
   return { ...project, test: { ...project.test, pool } };
 }
@@ -96,19 +112,11 @@ export async function gradeRuns(runs: GradeRun[], options: GradeOptions = {}): P
   const collector = new Collector();
   progressKey(); // made before the workers start: they inherit it (progress.ts)
   const watchdog = new Watchdog(progressDir, hangMs);
-  const vitest = await createVitest(
-    "test",
-    {
-      config: CONFIG_FILE,
-      root: REPO_ROOT,
-      watch: false,
-      reporters: [collector, progressReporter(runs, options.onProgress)],
-      passWithNoTests: true,
-      maxWorkers: gradingWorkers(),
-      ...(options.shuffleSeed !== undefined ? { sequence: { shuffle: true, seed: options.shuffleSeed } } : {}),
-    },
+  const vitest = await createGradingVitest(
+    [collector, progressReporter(runs, options.onProgress)],
     // Workers forked through warm-pool.ts (without a spare): the watchdog kills only this pool's workers.
-    { test: { projects: runs.map((run) => withPool(projectFor(run, progressDir), warmForks({ spare: false }))) } },
+    runs.map((run) => withPool(projectFor(run, progressDir), warmForks({ spare: false }))),
+    options.shuffleSeed !== undefined ? { sequence: { shuffle: true, seed: options.shuffleSeed } } : {},
   );
   watchdog.start();
   let logged: ProgressEvent[] = [];

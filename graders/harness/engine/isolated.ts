@@ -1,4 +1,6 @@
 /**
+ * The engine in a child process of its own, with a deadline: learner output never reaches the terminal.
+ *
  * Runs the grading engine in a child process of its own, the root of a process tree (process-tree.ts):
  * - nothing learner code writes to stdout/stderr (console, process.stdout.write, even fs.writeSync(1, …))
  *   reaches the terminal or a CI log, so it can never forge a scoreboard or a workflow command;

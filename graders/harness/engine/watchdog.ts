@@ -1,4 +1,6 @@
 /**
+ * Stops grader workers that hang in a synchronous loop, and names the check that hung.
+ *
  * Stops grader workers that hang. vitest's testTimeout ends a check whose promise never settles, but a
  * synchronous infinite loop (or a busy-wait on a faked Date.now()) blocks the worker itself, so nothing
  * inside it can run. The watchdog reads the workers' progress logs (progress.ts) and kills a worker whose

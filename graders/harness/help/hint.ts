@@ -1,4 +1,6 @@
 /**
+ * Hints, one at a time, so a learner asks for as much help as they need.
+ *
  * npm run hint -- <exercise>           the next hint for that exercise (01, download-files or 01-download-files)
  * npm run hint -- <exercise> --reset   start that exercise's hints over (without an exercise: all of them)
  *

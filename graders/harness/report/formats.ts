@@ -1,4 +1,6 @@
 /**
+ * The machine-readable formats (JSON, Gradescope, JUnit, markdown, Classroom's reporter inputs), all made from one report.
+ *
  * Every machine-readable result is made from the one GradeReport (report.ts):
  *   json        the report itself
  *   gradescope  Gradescope's results.json (autograder specification: score, tests[] …)

@@ -1,4 +1,6 @@
 /**
+ * `npm run try`: the learner's function on real I/O, with a live timeline; a teaching tool, never a grade.
+ *
  * npm run try -- 01|02|03 [--target <dir>] [--fast]
  *
  * Runs the learner's function against real I/O — a local HTTP server on 127.0.0.1 and a real temporary

@@ -1,6 +1,7 @@
 /**
- * The live timeline `npm run try` prints: one line per event, stamped with the milliseconds since the
- * start, and a bar of the requests in flight against the limit:
+ * The live timeline `npm run try` prints, and what it judges from it (the window's idle share, the limit).
+ *
+ * One line per event, stamped with the milliseconds since the start, and a bar of the requests in flight against the limit:
  *     212 ms  ← part-02.bin  200  12.0 KiB  (143 ms)      ■■■□  3/4
  */
 import type { Finding } from "./outcome.ts";

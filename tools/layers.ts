@@ -1,19 +1,30 @@
 /**
- * The harness's architecture, written down as rules dependency-cruiser checks (selftest/harness/layers.test.ts).
- * Each room of graders/harness/ has one purpose, and imports only from the rooms below it:
- *
- *   commands/   npm test, watch, the launcher: what people run                    (may import every room)
- *   engine/     starts vitest, its workers, the watchdog; isolation, batches      → report, sandbox, core
- *   report/     a grade's data and how it is written: scoreboard, JSON, JUnit…    → core
- *   authoring/  what a grader is written with: checks, virtual clock, network     → sandbox, core
- *   sandbox/    what walls learner code in: closed doors, fence, memfs, built-ins → core
- *   core/       paths, the exercise list, the engine↔worker contract, text        → nothing else
- *   help/       the learner's helpers (hint, try): never decide a grade           → every room but commands
+ * The harness's architecture, written down once: its rooms (graders/harness/<room>/), what each is for and
+ * which rooms it may import. dependency-cruiser checks the rules made from it (selftest/harness/layers.test.ts),
+ * and README's layout section is generated from it (tools/layout.ts).
  *
  * Graders (graders/*.test.ts, graders/support/) are written with authoring/, sandbox/ and core/ only.
- * tools/ (maintainers' bench, export, workflow and manifest generators) sits on top: nothing imports it.
+ * tools/ (the maintainers' bench, export, workflow, manifest and layout generators) sits on top: nothing imports it.
  */
 import type { IFlattenedRuleSet, IForbiddenRuleType } from "dependency-cruiser";
+
+export interface Room {
+  name: string;
+  purpose: string;
+  /** The rooms it may import besides itself; undefined: any room but commands/. */
+  imports?: readonly string[];
+}
+
+/** Top to bottom. */
+export const ROOMS: readonly Room[] = [
+  { name: "commands", purpose: "what people run: npm test / grade, watch mode, the launcher" },
+  { name: "help", purpose: "the learner's helpers, hint and try: shipped, but never deciding a grade (not in the manifest)" },
+  { name: "engine", purpose: "grading runs: vitest and its workers, the watchdog, the isolated child process, batches", imports: ["report", "sandbox", "core"] },
+  { name: "report", purpose: "a grade as data, and every way it is written: scoreboard, JSON, JUnit, markdown, Classroom, Gradescope", imports: ["core"] },
+  { name: "authoring", purpose: "what a grader is written with: checks, teaching messages, the virtual clock, the mock network", imports: ["sandbox", "core"] },
+  { name: "sandbox", purpose: "what walls learner code in: builtins routed or closed, the import fence, memfs, built-ins watched, permissions", imports: ["core"] },
+  { name: "core", purpose: "the floor: paths, the exercise catalogue, the engine↔worker contract, the signed progress log, text", imports: [] },
+];
 
 const ROOM = (name: string) => `^graders/harness/${name}/`;
 const HARNESS = "^graders/harness/";
@@ -38,11 +49,7 @@ export const LAYER_RULES: IFlattenedRuleSet = {
       from: { path: "^(graders|tools)/" },
       to: { circular: true },
     },
-    onlyBelow("core", [], "core/ is the floor every room stands on: it imports no other room."),
-    onlyBelow("sandbox", ["core"], "The sandbox is installed before any grader code runs; it cannot depend on the graders' tools."),
-    onlyBelow("authoring", ["sandbox", "core"], "What graders are written with runs inside a worker: it never reaches the engine or the reports."),
-    onlyBelow("report", ["core"], "A report is data and its renderings: it never imports the graders' authoring tools or the engine."),
-    onlyBelow("engine", ["report", "sandbox", "core"], "The engine runs graders but never imports them or their authoring tools, nor the commands above it."),
+    ...ROOMS.filter((room) => room.imports).map((room) => onlyBelow(room.name, room.imports!, `${room.name}/: ${room.purpose}. It imports only ${room.imports!.map((r) => `${r}/`).join(", ") || "itself"}.`)),
     {
       name: "nothing-imports-commands",
       comment: "Commands are entry points: what they share belongs in a room below them.",
