@@ -144,3 +144,40 @@ test("q quits: exit 0, no process left in its group, no temporary folder left", 
     killTree(quitter);
   }
 }, 120_000);
+
+/** util-linux `script` gives the command a real pseudo-terminal: stdin is a TTY, so watch mode reads keys raw. */
+const hasScript = process.platform === "linux" && (() => {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+for (const [key, name] of [["q", "q"], ["\u0003", "Ctrl-C"]] as const) {
+  test.runIf(hasScript)(`in a terminal, ${name} quits at once (one key, no Enter): exit 0, no temporary folder left`, async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), "watch-pty-tmp-"));
+    const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+    const command = [process.execPath, "graders/harness/commands/launch.mjs", "graders/harness/commands/watch.ts", "03"].map(quote).join(" ");
+    const pty = spawn("script", ["--quiet", "--return", "--flush", "--command", command, "/dev/null"], {
+      cwd: REPO_ROOT,
+      ...treeRoot(),
+      env: { ...clean, GRADE_TARGET: target, TMPDIR: tmp },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    pty.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    pty.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => pty.once("exit", (code) => resolve(code)));
+    try {
+      await until("the first scoreboard", () => (out.includes("q to quit") ? true : undefined), 60_000);
+      pty.stdin.write(key);
+      expect(await exited).toBe(0);
+      expect(out).toContain("watch stopped.");
+      expect(readdirSync(tmp).filter((n) => n.startsWith("grade-watch-"))).toEqual([]);
+    } finally {
+      killTree(pty);
+    }
+  }, 120_000);
+}
