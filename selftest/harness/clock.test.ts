@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
-import { VirtualClock, harnessDelay, settle } from "../../graders/harness/authoring/clock.ts";
+import { VirtualClock, harnessDelay, settle, stateOf } from "../../graders/harness/authoring/clock.ts";
 import { findLeaks } from "../../graders/harness/authoring/leaks.ts";
 import { liveBuiltin } from "../../graders/harness/sandbox/live-module.ts";
 
@@ -77,4 +77,45 @@ test("a leak probe names the learner's pending timers, not the grader's own (har
   expect(clock.describePending()).toBeUndefined();
   await clock.advance(1_000);
   await ours;
+});
+
+test("observe watches a promise live, without awaiting it: pending, then settled in place with the virtual time", async () => {
+  let resolve!: (v: string) => void;
+  const live = clock.observe(new Promise<string>((r) => (resolve = r)));
+  await clock.advance(250);
+  expect(live).toEqual({ state: "pending" });
+  resolve("late");
+  await settle();
+  expect(live).toEqual({ state: "fulfilled", value: "late", at: 250 });
+  const boom = new Error("boom");
+  const rejected = clock.observe(Promise.reject(boom));
+  expect(stateOf(rejected)).toBe("pending");
+  await settle();
+  expect(rejected).toEqual({ state: "rejected", reason: boom, at: 0 });
+  // A plain value is a promise already resolved; one that never settles stays pending, and nothing hangs.
+  const plain = clock.observe(42);
+  const never = clock.observe(new Promise(() => {}));
+  await clock.advance(1_000);
+  expect(plain).toEqual({ state: "fulfilled", value: 42, at: 0 });
+  expect(never).toEqual({ state: "pending" });
+});
+
+test("observe runs onFulfilled at the moment the promise resolves, before code awaiting it goes on", async () => {
+  let state = "before";
+  const seen: string[] = [];
+  const promise = harnessDelay(100).then(() => "done");
+  clock.observe(promise, (value) => seen.push(`${value} while ${state}`));
+  void promise.then(() => (state = "after"));
+  await clock.advance(100);
+  expect(seen).toEqual(["done while before"]);
+});
+
+test("start catches a synchronous throw as the outcome threw; observe leaves it to the caller", async () => {
+  const boom = new Error("sync");
+  expect(clock.start(() => { throw boom; })).toEqual({ state: "threw", error: boom, at: 0 });
+  const live = clock.start(() => harnessDelay(40).then(() => "ok"));
+  await clock.advance(40);
+  expect(live).toEqual({ state: "fulfilled", value: "ok", at: 40 });
+  const thrower = (): Promise<never> => { throw boom; };
+  expect(() => clock.observe(thrower())).toThrow(boom);
 });

@@ -25,6 +25,21 @@ export type Outcome<T> =
   /** Still pending: `stuck` = no timer left to fire; `runaway` = the step or time budget ran out. */
   | { state: "pending"; why: "stuck" | "runaway"; at: number; timers: number };
 
+/** A settled outcome: how a promise ended, and when. */
+export type Settled<T> = Exclude<Outcome<T>, { state: "pending" }>;
+
+/**
+ * An outcome watched live (`VirtualClock.observe`, `VirtualClock.start`): `{ state: "pending" }` until the
+ * promise settles, then, in place, the settled outcome. A check reads it whenever it likes and never awaits
+ * learner code, so a promise that never settles cannot hang the check.
+ */
+export type LiveOutcome<T> = Settled<T> | { state: "pending" };
+
+/** Reads a live outcome's state through a call, so TypeScript does not keep a narrowing across awaits. */
+export function stateOf(o: LiveOutcome<unknown>): LiveOutcome<unknown>["state"] {
+  return o.state;
+}
+
 export interface RunOptions {
   /** Most timers to fire before giving up (default 10 000). */
   maxTimers?: number;
@@ -125,6 +140,39 @@ export class VirtualClock {
   }
 
   /**
+   * Watches `value` (a promise, or any value) without awaiting it: the outcome returned turns from pending
+   * to fulfilled or rejected, in place, when it settles; `at` is the virtual time since this call.
+   * `onFulfilled` runs at that very moment (to see the disk as it was when the promise resolved).
+   * A synchronous throw while computing `value` is the caller's: it is not caught here (see `start`).
+   */
+  observe<T>(value: PromiseLike<T> | T, onFulfilled?: (value: T) => void): LiveOutcome<T> {
+    // The fake-timers clock itself, not `this.installed`: a promise settling after the clock is uninstalled
+    // must not throw from here.
+    const clock = this.installed;
+    const t0 = clock.now;
+    const live: LiveOutcome<T> = { state: "pending" };
+    Promise.resolve(value).then(
+      (result) => {
+        Object.assign(live, { state: "fulfilled", value: result, at: clock.now - t0 });
+        onFulfilled?.(result);
+      },
+      (reason: unknown) => void Object.assign(live, { state: "rejected", reason, at: clock.now - t0 }),
+    );
+    return live;
+  }
+
+  /** Calls `start` and watches what it returns (`observe`); a synchronous throw is the outcome `threw`. */
+  start<T>(start: () => PromiseLike<T> | T, onFulfilled?: (value: T) => void): LiveOutcome<T> {
+    let value: PromiseLike<T> | T;
+    try {
+      value = start();
+    } catch (error) {
+      return { state: "threw", error, at: 0 };
+    }
+    return this.observe(value, onFulfilled);
+  }
+
+  /**
    * Calls `start` and drives virtual time until the promise it returns settles: let I/O settle, fire the
    * next timer, repeat. Stops, reporting `pending`, when nothing is left to fire or a budget runs out.
    */
@@ -132,18 +180,11 @@ export class VirtualClock {
     const { maxTimers = 10_000, maxMs = 3_600_000, onStep } = options;
     const clock = this.installed;
     const t0 = clock.now;
-    let result: Outcome<T> | undefined;
-    try {
-      Promise.resolve(start()).then(
-        (value) => (result = { state: "fulfilled", value, at: clock.now - t0 }),
-        (reason: unknown) => (result = { state: "rejected", reason, at: clock.now - t0 }),
-      );
-    } catch (error) {
-      return { state: "threw", error, at: 0 };
-    }
+    const live = this.start(start);
+    if (live.state === "threw") return live;
     for (let fired = 0; ; fired++) {
       await settle();
-      if (result) return result;
+      if (stateOf(live) !== "pending") return live as Settled<T>;
       onStep?.(clock.now - t0);
       const timers = clock.countTimers();
       if (timers === 0) return { state: "pending", why: "stuck", at: clock.now - t0, timers };
