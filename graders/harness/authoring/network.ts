@@ -4,8 +4,10 @@
  * answered with a network error by a catch-all handler and recorded in `unexpected`: nothing passes
  * through to the real network, loopback included.
  *
- * Concurrency is observed with gates: `hold()` answers each request only when the test releases it, so a
- * test can count exactly how many requests are in flight at any moment.
+ * Concurrency is observed with gates: `Gates` answers each request only when the test releases it, so a
+ * test can count exactly how many requests are in flight at any moment. `StreamedBodies` answers at once
+ * but holds the second half of each body until the test releases it: the test sees what code does while
+ * a body is still arriving.
  */
 import { http, HttpResponse, type HttpHandler } from "msw";
 import { setupServer } from "msw/node";
@@ -178,5 +180,75 @@ export class Gates {
   /** "1 2 3 4 5 6 (limit 5)" */
   describeTimeline(limit: number): string {
     return `${this.timeline.join(" ")} (limit ${limit})`;
+  }
+}
+
+/** A response whose body is still arriving: the second half waits for `release()`. */
+export interface StreamedBody {
+  readonly url: URL;
+  /** True once the whole body has been sent (the stream is closed). */
+  readonly finished: boolean;
+  /** True once the test let the second half go. */
+  readonly released: boolean;
+  release(): void;
+}
+
+/**
+ * Bodies sent in two halves: the first at once, the second ("the tail") only when the test releases it (or
+ * at once, for URLs `hold` says no to). Shows whether code keeps a download going, and its promise pending,
+ * until the whole body has arrived and been dealt with.
+ */
+export class StreamedBodies {
+  readonly downloads: StreamedBody[] = [];
+  /** Downloads whose body was not finished, counted at each request's arrival (for messages). */
+  readonly timeline: number[] = [];
+
+  constructor(
+    private readonly body: (url: URL) => Uint8Array,
+    private readonly hold: (url: URL) => boolean = () => true,
+  ) {}
+
+  /** An MSW handler for GET `url` that streams each body in two halves. */
+  handler(url: string): HttpHandler {
+    return http.get(url, ({ request }) => {
+      const target = new URL(request.url);
+      const bytes = this.body(target);
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const download = {
+        url: target,
+        finished: false,
+        released: false,
+        release: () => {
+          download.released = true;
+          open();
+        },
+      };
+      this.downloads.push(download);
+      this.timeline.push(this.active);
+      if (!this.hold(target)) download.release();
+      const half = Math.ceil(bytes.length / 2);
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent++ === 0) return controller.enqueue(bytes.slice(0, half));
+          await opened;
+          controller.enqueue(bytes.slice(half));
+          download.finished = true;
+          controller.close();
+        },
+      });
+      return new HttpResponse(stream, { headers: { "Content-Type": "application/octet-stream" } });
+    });
+  }
+
+  /** Downloads whose body has not been sent to its end. */
+  get active(): number {
+    return this.downloads.filter((d) => !d.finished).length;
+  }
+
+  /** Downloads whose tail the test has not released yet. */
+  get held(): StreamedBody[] {
+    return this.downloads.filter((d) => !d.released);
   }
 }
