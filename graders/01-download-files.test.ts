@@ -6,159 +6,27 @@
  * learner's code has run to quiescence (flush). No real sleeps, no timing thresholds.
  * Disk paths are POSIX (memfs's own form, on every OS); a path the learner returns is compared with
  * isDiskPath, so `path.join` (`\downloads\a.txt` on Windows) and `${dir}/${name}` both name the file.
+ * How the checks drive downloadFiles (runs, the mock server, the sliding window) is in
+ * graders/support/01-download-files.ts.
  */
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach } from "vitest";
 import type * as Exercise from "../exercises/01-download-files.ts";
-import { settle, useVirtualClock } from "./harness/authoring/clock.ts";
-import { diskFiles, diskFs, heldWrites, holdWrites, isDiskPath, readDiskFile, writeDiskFile } from "./harness/sandbox/disk.ts";
+import { useVirtualClock } from "./harness/authoring/clock.ts";
+import { diskFiles, diskFs, holdWrites, isDiskPath, readDiskFile, writeDiskFile } from "./harness/sandbox/disk.ts";
 import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
 import { defineExercise } from "./harness/authoring/grader.ts";
-import { Gates, HttpResponse, http, useNetwork, type HeldRequest } from "./harness/authoring/network.ts";
+import { HttpResponse, http, useNetwork } from "./harness/authoring/network.ts";
+import {
+  DIR, LOGO, describeFile, describeRun, idealTimeline, newestFirst, oldestFirst, onRealDisk, pseudoRandomBytes, removeFromRealDisk,
+  resultFor, resultsOf, showResult, showResults, site, strayFiles, text, useDownloads, type Pick, type Run, type WindowReport,
+} from "./support/01-download-files.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("01-download-files");
 // A correct solution may drop an error page with `await res.body?.cancel()`: MSW's copy must not block it.
 const net = useNetwork({ drainResponseCopies: true });
 // Timers are virtual: a solution that waits with setTimeout (polling for a free slot…) is driven by flush().
 const clock = useVirtualClock();
-
-/** The real `node:fs` (the grader's own node:fs imports are routed to memfs): fixtures, and the sandbox proof. */
-const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
-const FIXTURES = new URL("../fixtures/01-download-files/files/", import.meta.url);
-/**
- * Whether a path exists on the real disk. Under the permission model (permissions.ts) the worker may not
- * look outside the course; it may not write there either, so "denied" means "not created".
- */
-function onRealDisk(p: string): boolean {
-  try {
-    return realFs.existsSync(p);
-  } catch {
-    return false;
-  }
-}
-/** A real PNG: bytes such as 0x89 are not valid UTF-8, so reading it as text corrupts it. */
-const LOGO = new Uint8Array(realFs.readFileSync(new URL("logo.png", FIXTURES)));
-
-type Options = Exercise.DownloadOptions;
-const DIR = "/downloads";
-const text = (s: string) => new TextEncoder().encode(s);
-/** Every check has its own host, so a request left over from another check is never answered here. */
-const site = (checkId: string) => `http://${checkId}.test`;
-
-// ---------------------------------------------------------------------------------------------------------
-// Running the learner's code
-
-interface Run {
-  state: "pending" | "fulfilled" | "rejected" | "threw";
-  value?: unknown;
-  reason?: unknown;
-  /** Every file on the disk at the moment the promise resolved. */
-  snapshot?: Record<string, Buffer>;
-}
-
-/** Runs of the current check, for flush() to notice progress. */
-const runs: Run[] = [];
-
-async function start(urls: string[], outputDir: string, options?: Options): Promise<Run> {
-  const { downloadFiles } = await load();
-  const run: Run = { state: "pending" };
-  runs.push(run);
-  try {
-    const promise = options === undefined ? downloadFiles(urls, outputDir) : downloadFiles(urls, outputDir, options);
-    Promise.resolve(promise).then(
-      (value) => Object.assign(run, { state: "fulfilled", value, snapshot: diskFiles() }),
-      (reason: unknown) => Object.assign(run, { state: "rejected", reason }),
-    );
-  } catch (error) {
-    Object.assign(run, { state: "threw", reason: error });
-  }
-  return run;
-}
-
-/** Starts a run and lets it go as far as it can. */
-async function download(urls: string[], outputDir: string, options?: Options): Promise<Run> {
-  const run = await start(urls, outputDir, options);
-  await flush();
-  return run;
-}
-
-/**
- * Lets the learner's code run until nothing changes any more: promise chains and in-memory I/O, then
- * (virtual) timers due within 100 ms, for a solution that polls for a free slot with setTimeout. Progress =
- * requests made, bytes on disk, promises settled. A check's virtual time stays far below any sensible
- * request timeout.
- */
-async function flush(): Promise<void> {
-  let last = "";
-  let ticked = 0;
-  for (let round = 0; round < 500; round++) {
-    await settle();
-    const now = progress();
-    if (now !== last) {
-      last = now;
-      continue;
-    }
-    if (ticked >= 100 || clock.pendingTimers() === 0) return;
-    // Only timers due within 50 ms: a solution may poll for a free slot, a request timeout must never fire.
-    clock.tick(50);
-    ticked += 50;
-  }
-}
-
-function progress(): string {
-  const fs = diskFs();
-  const sizes: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of fs.readdirSync(dir) as string[]) {
-      const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
-      const stat = fs.statSync(p);
-      sizes.push(`${p}:${stat.isDirectory() ? "dir" : stat.size}`);
-      if (stat.isDirectory()) walk(p);
-    }
-  };
-  walk("/");
-  return `${net.requests.length}|${runs.map((r) => r.state).join(",")}|${sizes.join(",")}`;
-}
-
-function describeRun(run: Run): string {
-  switch (run.state) {
-    case "fulfilled":
-      return `resolved with ${showResults(run.value)}`;
-    case "rejected":
-      return `rejected with ${showError(run.reason)}`;
-    case "threw":
-      return `threw ${showError(run.reason)} synchronously instead of returning a promise`;
-    case "pending":
-      return "never resolved (still pending once nothing else could happen)";
-  }
-}
-
-function showResults(value: unknown): string {
-  if (!Array.isArray(value)) return show(value);
-  return `[${value.map((r) => showResult(r)).join(", ")}]`;
-}
-
-/** A result as the learner would read it; its URL left out when the sentence already names it (`known`). */
-function showResult(r: unknown, known?: string): string {
-  if (typeof r !== "object" || r === null) return show(r);
-  const { url, status, path: file, reason } = r as Record<string, unknown>;
-  const where = url === known ? "" : typeof url === "string" ? `${url} ` : `url ${show(url)} `;
-  if (status === "fulfilled") return `${where}${where ? "→" : "fulfilled →"} ${show(file)}`;
-  if (status === "rejected") return `${where}rejected: ${showError(reason)}`;
-  return show(r);
-}
-
-/** The results array of a resolved run, or undefined. */
-function resultsOf(run: Run): Record<string, unknown>[] | undefined {
-  return run.state === "fulfilled" && Array.isArray(run.value) ? (run.value as Record<string, unknown>[]) : undefined;
-}
-
-/** The result for `url` (checks other than result order look results up by URL). */
-function resultFor(run: Run, url: string): Record<string, unknown> | undefined {
-  return resultsOf(run)?.find((r) => typeof r === "object" && r !== null && r.url === url);
-}
+const { start, download, flush, gated, streamed, serve, driveWindow } = useDownloads({ load, net, clock });
 
 function expectResolved(run: Run, count: number, what: string): Record<string, unknown>[] {
   const results = resultsOf(run);
@@ -193,201 +61,8 @@ function expectFile(file: string, bytes: Uint8Array, what: string): void {
   });
 }
 
-function describeFile(file: string, got: Buffer | undefined, want: Uint8Array): string {
-  if (got === undefined) return `there is no file ${file}`;
-  const n = Math.min(got.length, want.length);
-  let i = 0;
-  while (i < n && got[i] === want[i]) i++;
-  const hex = (b: number | undefined) => (b === undefined ? "end of file" : `0x${b.toString(16).padStart(2, "0")}`);
-  const detail = i < n ? `, first difference at byte ${i}: ${hex(got[i])} instead of ${hex(want[i])}` : got.length < want.length ? " (it stops early)" : " (extra bytes at the end)";
-  const text = got.includes(Buffer.from([0xef, 0xbf, 0xbd])) ? " — it contains U+FFFD replacement characters: the body was decoded as text" : "";
-  return `${file} has ${plural(got.length, "byte")} instead of ${want.length}${detail}${text}`;
-}
-
-/** Files on the disk other than those `allowed`. */
-function strayFiles(allowed: Record<string, unknown>): string[] {
-  return Object.entries(diskFiles())
-    .filter(([file]) => !(file in allowed))
-    .map(([file, bytes]) => `${file} (${plural(bytes.length, "byte")})`);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The mock server
-
-/** Held requests and bodies of the current check, released after it so the learner's code can finish. */
-const openGates: Gates[] = [];
-const openBodies: StreamedBodies[] = [];
-
-beforeEach(() => {
-  diskFs().mkdirSync(tmpdir(), { recursive: true });
-});
-
-// A check that failed may leave the learner's code waiting on held requests, bodies or writes: let it
-// finish here, so it never runs on into the next check.
-afterEach(async () => {
-  for (let round = 0; round < 100; round++) {
-    const held = openGates.flatMap((g) => g.waiting);
-    const bodies = openBodies.flatMap((b) => b.held);
-    const writes = heldWrites()?.waiting ?? [];
-    if (!held.length && !bodies.length && !writes.length) break;
-    for (const r of held) r.release();
-    for (const b of bodies) b.release();
-    for (const w of writes) w.release();
-    await flush();
-  }
-  openGates.length = 0;
-  openBodies.length = 0;
-  runs.length = 0;
-});
-
-/** Answers GET `pattern` with `respond`, each request held until the check releases it. */
-function gated(pattern: string, respond: (url: URL) => Response = (url) => new HttpResponse(text(`contents of ${url.pathname}`))): Gates {
-  const gates = new Gates((request) => respond(new URL(request.url)));
-  openGates.push(gates);
-  net.use(gates.handler(pattern));
-  return gates;
-}
-
-type Reply = Uint8Array | string | { status: number; body: string | null } | "network error";
-
-/** Answers GET `${base}/<path>` from a table keyed by pathname; any other path gets a 404. */
-function serve(base: string, table: Record<string, Reply>): void {
-  net.use(
-    http.get(`${base}/*`, ({ request }) => {
-      const reply = table[new URL(request.url).pathname];
-      if (reply === undefined) return new HttpResponse("Not Found", { status: 404 });
-      if (reply === "network error") return HttpResponse.error();
-      if (typeof reply === "string") return new HttpResponse(text(reply));
-      if (reply instanceof Uint8Array) return new HttpResponse(chunked(reply, 16_384));
-      return new HttpResponse(reply.body, { status: reply.status });
-    }),
-  );
-}
-
-/** A body sent in chunks of `size` bytes, like a real socket would deliver it. */
-function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      controller.enqueue(bytes.slice(at, at + size));
-      at += size;
-      if (at >= bytes.length) controller.close();
-    },
-  });
-}
-
-/**
- * Bodies sent in two halves: the first at once, the second ("the tail") only when the check releases it
- * (or at once, for URLs `hold` says no to). Shows whether a download keeps its slot, and the promise stays
- * pending, until its file is completely written.
- */
-class StreamedBodies {
-  readonly downloads: { url: URL; finished: boolean; released: boolean; release(): void }[] = [];
-  /** Downloads whose body was not finished, counted at each request's arrival (for messages). */
-  readonly timeline: number[] = [];
-
-  constructor(
-    private readonly body: (url: URL) => Uint8Array,
-    private readonly hold: (url: URL) => boolean = () => true,
-  ) {
-    openBodies.push(this);
-  }
-
-  handler(pattern: string) {
-    return http.get(pattern, ({ request }) => {
-      const url = new URL(request.url);
-      const bytes = this.body(url);
-      let open!: () => void;
-      const opened = new Promise<void>((resolve) => (open = resolve));
-      const download = {
-        url,
-        finished: false,
-        released: false,
-        release: () => {
-          download.released = true;
-          open();
-        },
-      };
-      this.downloads.push(download);
-      this.timeline.push(this.active);
-      if (!this.hold(url)) download.release();
-      const half = Math.ceil(bytes.length / 2);
-      let sent = 0;
-      const stream = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (sent++ === 0) return controller.enqueue(bytes.slice(0, half));
-          await opened;
-          controller.enqueue(bytes.slice(half));
-          download.finished = true;
-          controller.close();
-        },
-      });
-      return new HttpResponse(stream, { headers: { "Content-Type": "application/octet-stream" } });
-    });
-  }
-
-  get active(): number {
-    return this.downloads.filter((d) => !d.finished).length;
-  }
-
-  get held() {
-    return this.downloads.filter((d) => !d.released);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The sliding window
-
-type Pick = (waiting: HeldRequest[]) => HeldRequest;
-const oldestFirst: Pick = (waiting) => waiting[0]!;
-const newestFirst: Pick = (waiting) => waiting[waiting.length - 1]!;
-
-interface WindowReport {
-  run: Run;
-  gates: Gates;
-  /** The first moment the number in flight was wrong. */
-  problem?: { text: string; kind: "over" | "under" };
-}
-
-/**
- * Downloads `count` files, releasing one held request at a time (`pick` chooses which), and compares the
- * number in flight after every step with a sliding window of `limit`: min(limit, downloads not finished).
- */
-async function driveWindow(
-  base: string,
-  count: number,
-  limit: number,
-  options: Options | undefined,
-  pick: Pick,
-  dir = DIR,
-  respond?: (url: URL) => Response,
-): Promise<WindowReport> {
-  diskFs().mkdirSync(dir, { recursive: true });
-  const gates = gated(`${base}/*`, respond);
-  const urls = Array.from({ length: count }, (_, i) => `${base}/file-${String(i + 1).padStart(2, "0")}.txt`);
-  const run = await start(urls, dir, options);
-  let problem: WindowReport["problem"];
-  for (let finished = 0; finished <= count * 3; finished++) {
-    await flush();
-    const expected = Math.min(limit, count - finished);
-    const inFlight = gates.inFlight;
-    if (!problem && inFlight !== expected) {
-      const when = finished === 0 ? "at the start" : `after ${plural(finished, "download")} finished`;
-      problem = {
-        kind: inFlight > expected ? "over" : "under",
-        text: `${when}, ${plural(inFlight, "request")} ${inFlight === 1 ? "was" : "were"} in flight instead of ${expected}`,
-      };
-    }
-    if (!gates.waiting.length) break;
-    pick(gates.waiting).release();
-  }
-  return { run, gates, problem };
-}
-
-/** "1 2 3 4 5 5 5 5 (limit 5)": what the timeline of a sliding window looks like. */
-function idealTimeline(count: number, limit: number): string {
-  return `${Array.from({ length: count }, (_, i) => Math.min(i + 1, limit)).join(" ")} (limit ${limit})`;
-}
 
 function expectWindow(report: WindowReport, count: number, limit: number, setup: string): void {
   const { problem, gates, run } = report;
@@ -472,8 +147,7 @@ check("slot-until-written", "a download holds its slot until its file is written
 check("one-at-a-time", "with maxConcurrent 1, starts each download only after the previous file is written", 2, async () => {
   diskFs().mkdirSync(DIR, { recursive: true });
   const base = site("one-at-a-time");
-  const bodies = new StreamedBodies((url) => text(`${url.pathname} `.repeat(200)));
-  net.use(bodies.handler(`${base}/*`));
+  const bodies = streamed(`${base}/*`, (url) => text(`${url.pathname} `.repeat(200)));
   const urls = ["a", "b", "c", "d"].map((n) => `${base}/part-${n}.txt`);
   const run = await start(urls, DIR, { maxConcurrent: 1 });
   for (let finished = 0; finished < urls.length; finished++) {
@@ -537,21 +211,6 @@ check("binary-safe", "writes binary bodies byte for byte (a PNG, 256 KiB of rand
   expectFile(path.posix.join(DIR, "logo.png"), LOGO, "downloading a 1328-byte PNG (not valid UTF-8)");
   expectFile(path.posix.join(DIR, "random.bin"), random, "downloading 256 KiB of random bytes sent in 16 KiB chunks");
 });
-
-/** Deterministic bytes (xorshift32): the same fixture on every run, with every byte value and no UTF-8 structure. */
-function pseudoRandomBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 check("http-errors", "reports a 404 or 500 as a rejected result naming URL and status, leaves no file, finishes the rest", 2, async () => {
   diskFs().mkdirSync(DIR, { recursive: true });
@@ -819,8 +478,7 @@ check("waits-for-writes", "resolves only after the last byte of every file is wr
   diskFs().mkdirSync(DIR, { recursive: true });
   const base = site("waits-for-writes");
   const bodyOf = (url: URL) => text(`${url.pathname} line\n`.repeat(3_000));
-  const bodies = new StreamedBodies(bodyOf, (url) => url.pathname.endsWith("slow.bin"));
-  net.use(bodies.handler(`${base}/*`));
+  const bodies = streamed(`${base}/*`, bodyOf, (url) => url.pathname.endsWith("slow.bin"));
   const urls = ["quick-1.bin", "slow.bin", "quick-2.bin"].map((n) => `${base}/${n}`);
   const run = await start(urls, DIR);
   await flush();
@@ -861,7 +519,7 @@ check("absolute-dir", "saves into an absolute outputDir (/tmp/…) from a loopba
   );
   const run = await download([url], dir);
   const created = !existedBefore && onRealDisk(root);
-  if (created) realFs.rmSync(root, { recursive: true, force: true });
+  if (created) removeFromRealDisk(root);
   expectThat(!created, {
     observed: `${root} was created on the real disk`,
     expected: "every file written through node:fs or node:fs/promises (the grader keeps them in memory)",
