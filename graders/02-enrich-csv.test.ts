@@ -6,113 +6,26 @@
  * Nothing of the learner's class is patched: backpressure counts the calls of its `put` through V8's own
  * debugger (countCalls), which sees them however the class is written (methods, class fields, bound or
  * destructured references).
+ * A promise of the learner's is watched live (clock.observe), never awaited: one that never settles cannot
+ * hang a check. How the checks drive the queue and enrichCsv is in graders/support/02-enrich-csv.ts.
  */
-import { createRequire } from "node:module";
-import { afterAll, beforeAll } from "vitest";
 import type * as Exercise from "../exercises/02-enrich-csv.ts";
 import { countCalls } from "./harness/authoring/call-counter.ts";
-import { describeOutcome, harnessDelay, settle, type Outcome, useVirtualClock } from "./harness/authoring/clock.ts";
-import { diskExists, diskFs, readDiskFile, writeDiskFile } from "./harness/sandbox/disk.ts";
+import { settle, type LiveOutcome, useVirtualClock } from "./harness/authoring/clock.ts";
+import { diskExists, writeDiskFile } from "./harness/sandbox/disk.ts";
 import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
-import { isNotImplemented } from "./harness/core/errors.ts";
 import { defineExercise } from "./harness/authoring/grader.ts";
-import { Gates, HttpResponse, http, server, useNetwork } from "./harness/authoring/network.ts";
-import { lf } from "./harness/core/text.ts";
+import { HttpResponse, http, useNetwork } from "./harness/authoring/network.ts";
+import {
+  ENRICH, IN, OUT, apiBody, canon, csvText, describe, describeWatched, expectedOutput, fixture, is, list, parseLines, people, readOut,
+  releaseEverything, sameIds, sameReport, thrownBy, untilStill, useEnrich, valueOf, type Options, type Row, type Run,
+} from "./support/02-enrich-csv.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("02-enrich-csv");
 const clock = useVirtualClock();
-const net = useNetwork();
-
-/**
- * msw 2.15 tees every mocked response to emit "response:mocked", and nothing reads that copy: a tee settles
- * a cancel only once the other branch is cancelled or read to its end, so `await response.body.cancel()`
- * in learner code (a good way to drop the body of a 500) would never settle (mswjs/interceptors #712, #799).
- * Reading the copy to its end frees it; cancelling it instead breaks node:http, whose mock socket then
- * enqueues into a closed stream. (The same as `useNetwork({ drainResponseCopies: true })` where
- * network.ts offers it.)
- */
-const drainCopy = ({ response }: { response: Response }) => void response.arrayBuffer().catch(() => undefined);
-beforeAll(() => void server.events.on("response:mocked", drainCopy));
-afterAll(() => void server.events.removeListener("response:mocked", drainCopy));
-
-
-/** The real file system (`node:fs` imports in this file go to the in-memory disk). */
-const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
-const fixture = (name: string) => lf(realFs.readFileSync(new URL(`../fixtures/02-enrich-csv/${name}`, import.meta.url), "utf8"));
-
-/** A one-line list: [3, 3, 2] or ["a&b", "café"] (strings quoted, \r and \n escaped). */
-function list(values: readonly unknown[]): string {
-  return `[${values.map((v) => (typeof v === "string" ? JSON.stringify(v) : typeof v === "number" ? String(v) : show(v))).join(", ")}]`;
-}
-
-const describe = (o: Outcome<unknown>) =>
-  describeOutcome(o, { stuck: "is a worker or the producer waiting forever?", runaway: "a loop that never ends?" });
-
-// ---------------------------------------------------------------------------------------------------------
-// Watching promises without ever awaiting learner code (a promise that never settles must not hang a check)
-// ---------------------------------------------------------------------------------------------------------
-
-interface Watch<T> {
-  state: "pending" | "fulfilled" | "rejected";
-  value?: T;
-  reason?: unknown;
-}
-
-function watch<T>(value: Promise<T> | T): Watch<T> {
-  const w: Watch<T> = { state: "pending" };
-  Promise.resolve(value).then(
-    (v) => Object.assign(w, { state: "fulfilled", value: v }),
-    (e: unknown) => Object.assign(w, { state: "rejected", reason: e }),
-  );
-  return w;
-}
-
-function describeWatch(w: Watch<unknown>): string {
-  if (w.state === "fulfilled") return w.value === undefined ? "resolved" : `resolved with ${show(w.value)}`;
-  if (w.state === "rejected") return `rejected with ${showError(w.reason)}`;
-  return "still pending";
-}
-
-/** A watched promise's state (a call, so TypeScript does not narrow it across awaits). */
-function is(w: Watch<unknown>, state: Watch<unknown>["state"]): boolean {
-  return w.state === state;
-}
-
-/**
- * Moves virtual time forward by `ms` (> 0), firing every timer due meanwhile in the clock's own order with
- * I/O settled in between: clock.run drives time until a marker timer set `ms` ahead fires. Timers set along
- * the way for earlier instants (a `setTimeout(…, 0)` used to yield, a short poll) fire before the marker.
- */
-async function advanceBy(ms: number): Promise<void> {
-  await clock.run(() => harnessDelay(ms));
-}
-
-/** Lets the learner's promises settle; also fires timers due within 20 virtual ms, for queues that poll. */
-async function idle(): Promise<void> {
-  await advanceBy(20);
-}
-
-/** The error `fn` throws synchronously, or undefined. The stub's "Not implemented yet" is passed on. */
-function thrownBy(fn: () => unknown): { error: unknown } | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    if (isNotImplemented(error)) throw error;
-    return { error };
-  }
-}
-
-/** Lets I/O settle until `progress()` has not changed for 3 rounds in a row (at most `rounds` rounds). */
-async function untilStill(progress: () => number, rounds = 60): Promise<void> {
-  let last = progress();
-  for (let i = 0, still = 0; i < rounds && still < 3; i++) {
-    await settle(1);
-    const now = progress();
-    still = now === last ? still + 1 : 0;
-    last = now;
-  }
-}
+// A correct solution may drop the body of a 500 with `await res.body?.cancel()`: MSW's copy must not block it.
+const net = useNetwork({ drainResponseCopies: true });
+const { advanceBy, idle, enrichApi, gatedApi, runEnrich, startGated, drainGates } = useEnrich({ load, net, clock });
 
 // ---------------------------------------------------------------------------------------------------------
 // AsyncQueue
@@ -121,17 +34,17 @@ async function untilStill(progress: () => number, rounds = 60): Promise<void> {
 check("queue-fifo", "AsyncQueue: get returns the items in the order they were put (FIFO), whatever they are (0, \"\", null, undefined, false)", 1, async () => {
   const { AsyncQueue } = await load();
   const q = new AsyncQueue<number>();
-  const puts = [1, 2, 3, 4, 5].map((n) => watch(q.put(n)));
+  const puts = [1, 2, 3, 4, 5].map((n) => clock.observe(q.put(n)));
   await idle();
   const stuck = puts.findIndex((p) => p.state !== "fulfilled");
   expectThat(stuck < 0, {
-    observed: `on an unbounded queue, put(${stuck + 1}) is ${describeWatch(puts[stuck] ?? { state: "pending" })}`,
+    observed: `on an unbounded queue, put(${stuck + 1}) is ${describeWatched(puts[stuck] ?? { state: "pending" })}`,
     expected: "every put to resolve at once while there is room",
     hint: "put only waits when maxSize > 0 and the queue already holds maxSize items",
   });
-  const gets = [1, 2, 3, 4, 5].map(() => watch(q.get()));
+  const gets = [1, 2, 3, 4, 5].map(() => clock.observe(q.get()));
   await idle();
-  const got = gets.map((g) => (is(g, "fulfilled") ? g.value : describeWatch(g)));
+  const got = gets.map((g) => (is(g, "fulfilled") ? valueOf(g) : describeWatched(g)));
   expectThat(list(got) === list([1, 2, 3, 4, 5]), {
     observed: `after put(1) … put(5), five get() calls gave ${list(got)}`,
     expected: "[1, 2, 3, 4, 5] (first in, first out)",
@@ -139,9 +52,9 @@ check("queue-fifo", "AsyncQueue: get returns the items in the order they were pu
   });
   const order: unknown[] = [];
   for (const step of ["put 6", "put 7", "get", "put 8", "get", "get"]) {
-    const g = step === "get" ? watch(q.get()) : watch(q.put(Number(step.slice(4))));
+    const g = step === "get" ? clock.observe(q.get()) : clock.observe(q.put(Number(step.slice(4))));
     await idle();
-    if (step === "get") order.push(is(g, "fulfilled") ? g.value : describeWatch(g));
+    if (step === "get") order.push(is(g, "fulfilled") ? valueOf(g) : describeWatched(g));
   }
   expectThat(list(order) === list([6, 7, 8]), {
     observed: `put(6), put(7), get(), put(8), get(), get() gave ${list(order)}`,
@@ -151,16 +64,16 @@ check("queue-fifo", "AsyncQueue: get returns the items in the order they were pu
   // Items that are falsy are items too: stored first, then handed to getters already waiting.
   const falsy: unknown[] = [0, "", null, undefined, false];
   const stored = new AsyncQueue<unknown>();
-  for (const item of falsy) watch(stored.put(item));
+  for (const item of falsy) clock.observe(stored.put(item));
   await idle();
-  const fromStore = falsy.map(() => watch(stored.get()));
+  const fromStore = falsy.map(() => clock.observe(stored.get()));
   await idle();
   const handed = new AsyncQueue<unknown>();
-  const waiting: Watch<unknown>[] = [];
+  const waiting: LiveOutcome<unknown>[] = [];
   for (const item of falsy) {
-    const g = watch(handed.get());
+    const g = clock.observe(handed.get());
     await idle();
-    watch(handed.put(item));
+    clock.observe(handed.put(item));
     await idle();
     waiting.push(g);
   }
@@ -168,7 +81,7 @@ check("queue-fifo", "AsyncQueue: get returns the items in the order they were pu
     ["put first, then five get() calls", fromStore],
     ["each put to a get() already waiting", waiting],
   ] as const) {
-    const got = gets.map((g) => (is(g, "fulfilled") ? g.value : `(${describeWatch(g)})`));
+    const got = gets.map((g) => (is(g, "fulfilled") ? valueOf(g) : `(${describeWatched(g)})`));
     expectThat(gets.every((g) => is(g, "fulfilled")) && list(got) === list(falsy), {
       observed: `put(0), put(""), put(null), put(undefined), put(false) (${how}) gave ${list(got)}`,
       expected: `${list(falsy)}: every value is an item, falsy ones included`,
@@ -181,9 +94,9 @@ check("queue-put-waits", "AsyncQueue: put waits while the queue is full; blocked
   const { AsyncQueue } = await load();
   const q = new AsyncQueue<string>(2);
   const names = ["a", "b", "c", "d"];
-  const puts = names.map((x) => watch(q.put(x)));
+  const puts = names.map((x) => clock.observe(q.put(x)));
   await idle();
-  const states = () => names.map((x, i) => `put("${x}") ${describeWatch(puts[i]!)}`).join(", ");
+  const states = () => names.map((x, i) => `put("${x}") ${describeWatched(puts[i]!)}`).join(", ");
   expectThat(is(puts[0]!, "fulfilled") && is(puts[1]!, "fulfilled"), {
     observed: `on new AsyncQueue(2): ${states()}`,
     expected: `put("a") and put("b") to resolve: the queue has room for 2`,
@@ -194,16 +107,16 @@ check("queue-put-waits", "AsyncQueue: put waits while the queue is full; blocked
     expected: `put("c") and put("d") to wait: the queue is full`,
     hint: "when the queue is full, return a promise that resolves only once get() makes room (keep its resolve function)",
   });
-  const first = watch(q.get());
+  const first = clock.observe(q.get());
   await idle();
-  expectThat(first.value === "a" && is(puts[2]!, "fulfilled") && is(puts[3]!, "pending"), {
-    observed: `after one get() (${describeWatch(first)}): ${states()}`,
+  expectThat(valueOf(first) === "a" && is(puts[2]!, "fulfilled") && is(puts[3]!, "pending"), {
+    observed: `after one get() (${describeWatched(first)}): ${states()}`,
     expected: `get() to resolve with "a", then put("c") to get in and put("d") to keep waiting`,
     hint: "each get() makes room for one item: let the putter that has waited longest in, and only that one",
   });
-  const rest = [watch(q.get()), watch(q.get()), watch(q.get())];
+  const rest = [clock.observe(q.get()), clock.observe(q.get()), clock.observe(q.get())];
   await idle();
-  const order = [first, ...rest].map((g) => (is(g, "fulfilled") ? g.value : describeWatch(g)));
+  const order = [first, ...rest].map((g) => (is(g, "fulfilled") ? valueOf(g) : describeWatched(g)));
   expectThat(list(order) === list(names) && is(puts[3]!, "fulfilled"), {
     observed: `four get() calls gave ${list(order)}; ${states()}`,
     expected: `["a", "b", "c", "d"] and every put resolved`,
@@ -211,23 +124,23 @@ check("queue-put-waits", "AsyncQueue: put waits while the queue is full; blocked
   });
   // A put() called right after the get() that made room must not overtake the putter already waiting.
   const r = new AsyncQueue<string>(1);
-  const early = watch(r.put("p1"));
-  const blocked = watch(r.put("p2"));
+  const early = clock.observe(r.put("p1"));
+  const blocked = clock.observe(r.put("p2"));
   await idle();
-  const taken = watch(r.get());
-  const late = watch(r.put("p3")); // same tick as the get()
+  const taken = clock.observe(r.get());
+  const late = clock.observe(r.put("p3")); // same tick as the get()
   await idle();
-  const now = () => `get() ${describeWatch(taken)}, put("p2") ${describeWatch(blocked)}, put("p3") ${describeWatch(late)}`;
-  expectThat(is(early, "fulfilled") && taken.value === "p1" && is(blocked, "fulfilled") && is(late, "pending"), {
+  const now = () => `get() ${describeWatched(taken)}, put("p2") ${describeWatched(blocked)}, put("p3") ${describeWatched(late)}`;
+  expectThat(is(early, "fulfilled") && valueOf(taken) === "p1" && is(blocked, "fulfilled") && is(late, "pending"), {
     observed: `on new AsyncQueue(1) holding "p1" with put("p2") waiting, get() then put("p3") at once: ${now()}`,
     expected: `get() to resolve with "p1", put("p2") to get in (it was waiting first) and put("p3") to wait`,
     hint: "when get() makes room, hand the room to the oldest waiting putter right there (move its item into the queue and resolve it) instead of waking it to check again: a put() called in between would take the room",
   });
-  const after = [watch(r.get())];
+  const after = [clock.observe(r.get())];
   await idle();
-  after.push(watch(r.get()));
+  after.push(clock.observe(r.get()));
   await idle();
-  const rest2 = after.map((g) => (is(g, "fulfilled") ? g.value : describeWatch(g)));
+  const rest2 = after.map((g) => (is(g, "fulfilled") ? valueOf(g) : describeWatched(g)));
   expectThat(list(rest2) === list(["p2", "p3"]), {
     observed: `the next two get() calls gave ${list(rest2)}`,
     expected: `["p2", "p3"]: putters get in in the order they called put`,
@@ -238,45 +151,45 @@ check("queue-put-waits", "AsyncQueue: put waits while the queue is full; blocked
 check("queue-get-waits", "AsyncQueue: get waits while the queue is empty; waiting getters are served in call order, before any later get", 2, async () => {
   const { AsyncQueue } = await load();
   const q = new AsyncQueue<string>();
-  const gets = [watch(q.get()), watch(q.get()), watch(q.get())];
+  const gets = [clock.observe(q.get()), clock.observe(q.get()), clock.observe(q.get())];
   await idle();
-  const states = () => gets.map((g, i) => `get #${i + 1} ${describeWatch(g)}`).join(", ");
+  const states = () => gets.map((g, i) => `get #${i + 1} ${describeWatched(g)}`).join(", ");
   expectThat(gets.every((g) => is(g, "pending")), {
     observed: `three get() calls on an empty queue: ${states()}`,
     expected: "all three to wait until an item is put",
     hint: "when the queue is empty, return a promise and keep its resolve function for the next put",
   });
-  watch(q.put("x"));
+  clock.observe(q.put("x"));
   await idle();
-  expectThat(gets[0]!.value === "x" && is(gets[1]!, "pending") && is(gets[2]!, "pending"), {
+  expectThat(valueOf(gets[0]!) === "x" && is(gets[1]!, "pending") && is(gets[2]!, "pending"), {
     observed: `after put("x"): ${states()}`,
     expected: `get #1 to resolve with "x" and the other two to keep waiting`,
     hint: "hand a new item to the getter that has waited longest, and to that one only",
   });
-  watch(q.put("y"));
-  watch(q.put("z"));
+  clock.observe(q.put("y"));
+  clock.observe(q.put("z"));
   await idle();
-  expectThat(gets[1]!.value === "y" && gets[2]!.value === "z", {
+  expectThat(valueOf(gets[1]!) === "y" && valueOf(gets[2]!) === "z", {
     observed: `after put("y") and put("z"): ${states()}`,
     expected: `get #2 to resolve with "y" and get #3 with "z" (getters served in call order)`,
     hint: "keep waiting getters in a first-in first-out list",
   });
   // A get() called right after a put() must not take the item from the getter already waiting.
   const r = new AsyncQueue<string>();
-  const first = watch(r.get());
+  const first = clock.observe(r.get());
   await idle();
-  watch(r.put("m"));
-  const late = watch(r.get()); // same tick as the put()
+  clock.observe(r.put("m"));
+  const late = clock.observe(r.get()); // same tick as the put()
   await idle();
-  expectThat(first.value === "m" && is(late, "pending"), {
-    observed: `with get #1 waiting on an empty queue, put("m") then get #2 at once: get #1 ${describeWatch(first)}, get #2 ${describeWatch(late)}`,
+  expectThat(valueOf(first) === "m" && is(late, "pending"), {
+    observed: `with get #1 waiting on an empty queue, put("m") then get #2 at once: get #1 ${describeWatched(first)}, get #2 ${describeWatched(late)}`,
     expected: `get #1 (waiting first) to resolve with "m" and get #2 to wait`,
     hint: "when an item is put and getters are waiting, hand it to the oldest one right there (resolve it with the item) instead of storing it and waking the getter to look again: a get() called in between would take it",
   });
-  watch(r.put("n"));
+  clock.observe(r.put("n"));
   await idle();
-  expectThat(late.value === "n", {
-    observed: `after put("n"): get #2 ${describeWatch(late)}`,
+  expectThat(valueOf(late) === "n", {
+    observed: `after put("n"): get #2 ${describeWatched(late)}`,
     expected: `get #2 to resolve with "n"`,
     hint: "each item goes to exactly one getter, oldest getter first",
   });
@@ -287,14 +200,14 @@ check("queue-size", "AsyncQueue: size counts the items in the queue, not the blo
   const q = new AsyncQueue<string>(2);
   const steps: [string, () => unknown][] = [
     ["new AsyncQueue(2)", () => undefined],
-    ['put("a")', () => watch(q.put("a"))],
-    ['put("b")', () => watch(q.put("b"))],
-    ['put("c") (blocked)', () => watch(q.put("c"))],
-    ["get()", () => watch(q.get())],
-    ["get()", () => watch(q.get())],
-    ["get()", () => watch(q.get())],
-    ["get() (waiting)", () => watch(q.get())],
-    ['put("d") (to the waiting getter)', () => watch(q.put("d"))],
+    ['put("a")', () => clock.observe(q.put("a"))],
+    ['put("b")', () => clock.observe(q.put("b"))],
+    ['put("c") (blocked)', () => clock.observe(q.put("c"))],
+    ["get()", () => clock.observe(q.get())],
+    ["get()", () => clock.observe(q.get())],
+    ["get()", () => clock.observe(q.get())],
+    ["get() (waiting)", () => clock.observe(q.get())],
+    ['put("d") (to the waiting getter)', () => clock.observe(q.put("d"))],
   ];
   const sizes: number[] = [];
   for (const [, step] of steps) {
@@ -320,11 +233,11 @@ check("queue-task-done", "AsyncQueue: taskDone throws when called more times tha
     hint: "count the unfinished items: +1 on every put, -1 on every taskDone; throw if it would go below 0",
   });
   const q = new AsyncQueue<string>();
-  watch(q.put("a"));
-  watch(q.put("b"));
+  clock.observe(q.put("a"));
+  clock.observe(q.put("b"));
   await idle();
-  watch(q.get());
-  watch(q.get());
+  clock.observe(q.get());
+  clock.observe(q.get());
   await idle();
   const ok = [thrownBy(() => q.taskDone()), thrownBy(() => q.taskDone())];
   const bad = ok.findIndex((t) => t !== undefined);
@@ -341,8 +254,8 @@ check("queue-task-done", "AsyncQueue: taskDone throws when called more times tha
   });
   // The limit is the number of items put, whether or not they were taken with get().
   const untaken = new AsyncQueue<string>();
-  watch(untaken.put("a"));
-  watch(untaken.put("b"));
+  clock.observe(untaken.put("a"));
+  clock.observe(untaken.put("b"));
   await idle();
   const before = [thrownBy(() => untaken.taskDone()), thrownBy(() => untaken.taskDone())];
   const early2 = before.findIndex((t) => t !== undefined);
@@ -362,61 +275,61 @@ check("queue-task-done", "AsyncQueue: taskDone throws when called more times tha
 check("queue-join", "AsyncQueue: join resolves once every item put has been marked done, round after round", 2, async () => {
   const { AsyncQueue } = await load();
   const empty = new AsyncQueue<string>();
-  const atOnce = watch(empty.join());
+  const atOnce = clock.observe(empty.join());
   await idle();
   expectThat(is(atOnce, "fulfilled"), {
-    observed: `join() on a queue where nothing was put ${describeWatch(atOnce)}`,
+    observed: `join() on a queue where nothing was put ${describeWatched(atOnce)}`,
     expected: "to resolve at once: nothing is unfinished",
     hint: "join waits only while some item put has not been marked done",
   });
   const q = new AsyncQueue<string>();
-  watch(q.put("a"));
-  watch(q.put("b"));
+  clock.observe(q.put("a"));
+  clock.observe(q.put("b"));
   await idle();
-  const early = watch(q.join());
+  const early = clock.observe(q.join());
   await idle();
   expectThat(is(early, "pending"), {
-    observed: `after put("a"), put("b"): join() ${describeWatch(early)}`,
+    observed: `after put("a"), put("b"): join() ${describeWatched(early)}`,
     expected: "join() to wait until both items are marked done",
     hint: "join returns a promise you resolve later, when the count of unfinished items reaches 0",
   });
-  watch(q.get());
+  clock.observe(q.get());
   await idle();
   thrownBy(() => q.taskDone());
-  watch(q.get());
+  clock.observe(q.get());
   await idle();
-  const afterGet = watch(q.join());
+  const afterGet = clock.observe(q.join());
   await idle();
   expectThat(is(early, "pending") && is(afterGet, "pending"), {
-    observed: `with both items taken by get() but only "a" marked done, the first join() ${describeWatch(early)} and a join() called after the gets ${describeWatch(afterGet)}`,
+    observed: `with both items taken by get() but only "a" marked done, the first join() ${describeWatched(early)} and a join() called after the gets ${describeWatched(afterGet)}`,
     expected: "both to wait: an empty queue is not the same as every item done",
     hint: "count unfinished items (put +1, taskDone -1), not the items still in the queue",
   });
   thrownBy(() => q.taskDone());
   await idle();
   expectThat(is(early, "fulfilled") && is(afterGet, "fulfilled"), {
-    observed: `after the second taskDone(), the first join() ${describeWatch(early)} and the second ${describeWatch(afterGet)}`,
+    observed: `after the second taskDone(), the first join() ${describeWatched(early)} and the second ${describeWatched(afterGet)}`,
     expected: "both to resolve: every item put is done",
     hint: "keep every waiting join's resolve function and call them all when the count reaches 0",
   });
   // A second round on the same queue: join waits again for the new items.
-  watch(q.put("c"));
+  clock.observe(q.put("c"));
   await idle();
-  const again = watch(q.join());
+  const again = clock.observe(q.join());
   await idle();
   expectThat(is(again, "pending"), {
-    observed: `after a first round (a and b put, taken and done, join resolved), put("c") and then join() ${describeWatch(again)}`,
+    observed: `after a first round (a and b put, taken and done, join resolved), put("c") and then join() ${describeWatched(again)}`,
     expected: "join() to wait again: c is not done yet",
     hint: "a join() promise is for the items unfinished when it is called: once resolved, do not hand it out again; make a new one when new items are put",
   });
-  watch(q.get());
+  clock.observe(q.get());
   await idle();
   thrownBy(() => q.taskDone());
   await idle();
-  const idleAgain = watch(q.join());
+  const idleAgain = clock.observe(q.join());
   await idle();
   expectThat(is(again, "fulfilled") && is(idleAgain, "fulfilled"), {
-    observed: `after get() and taskDone() for c: the second round's join() ${describeWatch(again)}, a new join() ${describeWatch(idleAgain)}`,
+    observed: `after get() and taskDone() for c: the second round's join() ${describeWatched(again)}, a new join() ${describeWatched(idleAgain)}`,
     expected: "both to resolve",
     hint: "resolve every waiting join when the count of unfinished items reaches 0, in every round",
   });
@@ -425,22 +338,22 @@ check("queue-join", "AsyncQueue: join resolves once every item put has been mark
 check("queue-no-polling", "AsyncQueue: a waiting get, put or join is woken directly when the queue changes, without timers", 1, async () => {
   const { AsyncQueue } = await load();
   const q = new AsyncQueue<string>(1);
-  const steps: { label: string; start: () => Watch<unknown>; wake: () => void; wakeLabel: string }[] = [
-    { label: "get() on an empty queue", start: () => watch(q.get()), wake: () => void watch(q.put("x")), wakeLabel: 'put("x")' },
+  const steps: { label: string; start: () => LiveOutcome<unknown>; wake: () => void; wakeLabel: string }[] = [
+    { label: "get() on an empty queue", start: () => clock.observe(q.get()), wake: () => void clock.observe(q.put("x")), wakeLabel: 'put("x")' },
     {
       label: 'put("b") on a full AsyncQueue(1)',
       start: () => {
-        watch(q.put("a"));
-        return watch(q.put("b"));
+        clock.observe(q.put("a"));
+        return clock.observe(q.put("b"));
       },
-      wake: () => void watch(q.get()),
+      wake: () => void clock.observe(q.get()),
       wakeLabel: "get()",
     },
     {
       label: "join() with the 3 items put taken by get() but not done",
       start: () => {
-        watch(q.get());
-        return watch(q.join());
+        clock.observe(q.get());
+        return clock.observe(q.join());
       },
       wake: () => [0, 1, 2].forEach(() => thrownBy(() => q.taskDone())),
       wakeLabel: "three taskDone() calls",
@@ -452,14 +365,14 @@ check("queue-no-polling", "AsyncQueue: a waiting get, put or join is woken direc
     const timers = clock.pendingTimers();
     // (Whether it should wait at all is for the other queue checks: here only how it waits counts.)
     expectThat(timers === 0, {
-      observed: `${label}: ${describeWatch(waiting)}, with ${plural(timers, "timer")} set while it waits`,
+      observed: `${label}: ${describeWatched(waiting)}, with ${plural(timers, "timer")} set while it waits`,
       expected: "no timer set: a waiting promise is resolved by the call that changes the queue",
       hint: "keep the waiting promise's resolve function in a list, and call it from put / get / taskDone; never check again with setTimeout or setInterval",
     });
     wake();
     await settle(); // no virtual time passes
     expectThat(is(waiting, "fulfilled"), {
-      observed: `${label}, then ${wakeLabel}: without any time passing it ${describeWatch(waiting)}`,
+      observed: `${label}, then ${wakeLabel}: without any time passing it ${describeWatched(waiting)}`,
       expected: "it to resolve right away, with no time passing",
       hint: "resolve the waiting promise from the call that changed the queue, not from a timer that checks later",
     });
@@ -487,7 +400,7 @@ check("queue-validation", "AsyncQueue: a maxSize that is not a non-negative inte
     ["new AsyncQueue()", () => new AsyncQueue<number>()],
   ] as const) {
     const q = make();
-    const puts = Array.from({ length: 50 }, (_, i) => watch(q.put(i)));
+    const puts = Array.from({ length: 50 }, (_, i) => clock.observe(q.put(i)));
     await idle();
     const done = puts.filter((p) => is(p, "fulfilled")).length;
     expectThat(done === 50, {
@@ -499,136 +412,8 @@ check("queue-validation", "AsyncQueue: a maxSize that is not a non-negative inte
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// enrichCsv: helpers
+// enrichCsv: expectations shared by its checks
 // ---------------------------------------------------------------------------------------------------------
-
-type Options = Partial<Exercise.EnrichOptions>;
-type Row = Record<string, string>;
-
-const API = "http://api.test";
-const ENRICH = `${API}/enrich`;
-const IN = "/data/in.csv";
-const OUT = "/data/out.jsonl";
-
-/** What the mock API answers for an id: merged over the row by the learner's code. */
-function apiBody(id: string): Record<string, unknown> {
-  return { score: [...id].length * 7 + 1, status: "enriched" };
-}
-
-/** A CSV text: header + rows, each line ended by `eol` (the last one only if `trailing`). */
-function csvText(header: string[], rows: string[][], { eol = "\n", trailing = true } = {}): string {
-  const lines = [header, ...rows].map((fields) => fields.join(","));
-  return lines.join(eol) + (trailing ? eol : "");
-}
-
-function people(n: number): { header: string[]; rows: string[][] } {
-  return { header: ["id", "name", "city"], rows: Array.from({ length: n }, (_, i) => [`p${i + 1}`, `Name ${i + 1}`, `City ${i + 1}`]) };
-}
-
-function expectedOutput(header: string[], rows: string[][]): Row[] {
-  return rows.map((fields) => {
-    const row = Object.fromEntries(header.map((h, i) => [h, fields[i] ?? ""])) as Row;
-    return { ...row, ...apiBody(row.id!) } as Row;
-  });
-}
-
-interface Recorder {
-  /** The ids the mock API received, in arrival order, decoded the way any server reads `?id=`. */
-  ids: string[];
-  /** Requests received and not answered yet. */
-  active: number;
-}
-
-/** An API answering every id with apiBody(id), after `ms` of virtual time. */
-function enrichApi(ms = 0): Recorder {
-  const rec: Recorder = { ids: [], active: 0 };
-  net.use(
-    http.get(ENRICH, async ({ request }) => {
-      const url = new URL(request.url);
-      const id = url.searchParams.get("id") ?? "";
-      rec.ids.push(id);
-      rec.active++;
-      try {
-        if (ms) await harnessDelay(ms);
-        return HttpResponse.json(apiBody(id));
-      } finally {
-        rec.active--;
-      }
-    }),
-  );
-  return rec;
-}
-
-/** Requests held until the test releases them (answered with apiBody(id)). */
-function gatedApi(): Gates {
-  const gates = new Gates((request) => HttpResponse.json(apiBody(new URL(request.url).searchParams.get("id") ?? "")));
-  net.use(gates.handler(ENRICH));
-  return gates;
-}
-
-function readOut(file = OUT): string | undefined {
-  return readDiskFile(file)?.toString("utf8");
-}
-
-interface Parsed {
-  objects: Row[];
-  bad: string[];
-}
-
-/** JSON Lines: one JSON object per line; a final newline is optional. */
-function parseLines(text: string | undefined): Parsed {
-  const out: Parsed = { objects: [], bad: [] };
-  if (!text) return out;
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  for (const line of lines) {
-    try {
-      const value: unknown = JSON.parse(line);
-      if (typeof value === "object" && value !== null && !Array.isArray(value)) out.objects.push(value as Row);
-      else out.bad.push(line);
-    } catch {
-      out.bad.push(line);
-    }
-  }
-  return out;
-}
-
-/** Order-insensitive comparison key of a list of objects. */
-function canon(objects: object[]): string {
-  return objects
-    .map((o) => JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
-    .sort()
-    .join("\n");
-}
-
-const sameIds = (a: string[], b: string[]) => list([...a].sort()) === list([...b].sort());
-
-interface Run {
-  outcome: Outcome<Exercise.EnrichReport>;
-  /** The output file at the moment the promise resolved. */
-  atResolve: string | undefined;
-  /** The output file once I/O settled after the run. */
-  output: string | undefined;
-}
-
-/** Runs enrichCsv in virtual time until its promise settles. */
-async function runEnrich(input: string | undefined, options: Options = {}, files = { input: IN, output: OUT }): Promise<Run> {
-  const { enrichCsv } = await load();
-  diskFs().mkdirSync("/data", { recursive: true }); // the output folder exists, even when the input does not
-  if (input !== undefined) writeDiskFile(files.input, input);
-  let atResolve: string | undefined;
-  const outcome = await clock.run(
-    () =>
-      Promise.resolve(enrichCsv(files.input, files.output, { apiUrl: API, ...options })).then((report) => {
-        atResolve = readOut(files.output);
-        return report;
-      }),
-    // A correct run needs well under 1 000 timers and 1 000 ms here: the budget stops a runaway poll early.
-    { maxTimers: 3_000, maxMs: 600_000 },
-  );
-  await settle();
-  return { outcome, atResolve, output: readOut(files.output) };
-}
 
 /** Fails unless the run resolved; returns the report. */
 function resolved(run: Run, what: string): Exercise.EnrichReport {
@@ -642,18 +427,6 @@ function resolved(run: Run, what: string): Exercise.EnrichReport {
         : "catch each row's error inside the worker: a failed row goes to `failed`, the run goes on",
   });
   return o.value;
-}
-
-function sameReport(report: Exercise.EnrichReport, read: number, written: number, failedIds: string[]): boolean {
-  if (typeof report !== "object" || report === null || !Array.isArray(report.failed)) return false;
-  return (
-    report.read === read &&
-    report.written === written &&
-    sameIds(
-      report.failed.map((f) => f?.id),
-      failedIds,
-    )
-  );
 }
 
 /** Compares the output file with the rows expected in it (any order). */
@@ -674,37 +447,6 @@ function expectOutput(text: string | undefined, expected: Row[], what: string, h
     expected: `${plural(expected.length, "line")} (any order): ${show(expected)}`,
     hint,
   });
-}
-
-/**
- * Releases held requests one at a time (the newest first when `newestFirst`) until none is left, and
- * returns the in-flight count after each. `patient` also lets short timers fire after each release.
- */
-async function drainGates(gates: Gates, { newestFirst = false, patient = false } = {}, maxRounds = 200): Promise<number[]> {
-  const counts: number[] = [];
-  for (let i = 0; i < maxRounds && gates.inFlight > 0; i++) {
-    const waiting = gates.waiting;
-    await gates.release(newestFirst ? waiting.at(-1) : waiting[0]);
-    if (patient) await idle(); // lets a solution that yields or polls with short timers catch up
-    counts.push(gates.inFlight);
-  }
-  return counts;
-}
-
-/** Answers every held request at once, round after round, until none is left: cleanup once a check has seen what it needed. */
-async function releaseEverything(gates: Gates, maxRounds = 200): Promise<void> {
-  for (let i = 0; i < maxRounds && gates.inFlight > 0; i++) {
-    for (const request of gates.waiting) request.release();
-    await settle();
-  }
-}
-
-async function startGated(input: string, options: Options): Promise<Watch<Exercise.EnrichReport>> {
-  const { enrichCsv } = await load();
-  writeDiskFile(IN, input);
-  const run = watch(enrichCsv(IN, OUT, { apiUrl: API, ...options }));
-  await idle();
-  return run;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -775,7 +517,7 @@ check("in-flight-default", "enrichCsv: keeps exactly 3 requests in flight by def
     const run = await startGated(csvText(header, rows), options);
     const initially = gates.inFlight;
     expectThat(initially === 3, {
-      observed: `with 10 rows, ${label} and every request held, ${plural(initially, "request")} in flight${is(run, "rejected") ? ` (enrichCsv ${describeWatch(run)})` : ""}`,
+      observed: `with 10 rows, ${label} and every request held, ${plural(initially, "request")} in flight${is(run, "rejected") ? ` (enrichCsv ${describeWatched(run)})` : ""}`,
       expected: "exactly 3 (the default number of workers)",
       hint:
         initially > 3
@@ -892,7 +634,7 @@ check("backpressure", "enrichCsv: backpressure — the producer puts each row in
       await releaseEverything(gates);
       await idle();
       expectThat(calls > 0, {
-        observed: `with 40 rows and ${label}, enrichCsv never called put on an AsyncQueue (enrichCsv ${describeWatch(run)})`,
+        observed: `with 40 rows and ${label}, enrichCsv never called put on an AsyncQueue (enrichCsv ${describeWatched(run)})`,
         expected: "the producer to put each row into an AsyncQueue (its `put` method)",
         hint: "create `new AsyncQueue(queueSize)` in enrichCsv, and have the producer `await queue.put(row)` for each row",
       });
