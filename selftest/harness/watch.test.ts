@@ -2,7 +2,7 @@
  * npm run watch, as a learner uses it: start it, save a file, see the score change.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
@@ -43,8 +43,11 @@ test("shows the scoreboard, then the new score after every save", async () => {
   expect(first).toContain("next: 03-retry-async");
   expect(first).toContain("0/1 exercises complete");
 
-  copyFileSync(path.join(REPO_ROOT, "solutions/03-retry-async.ts"), path.join(target, "03-retry-async.ts"));
+  // The solution with a type error on line 1: full marks, and the error as a warning.
+  writeFileSync(path.join(target, "03-retry-async.ts"), `const label: number = "attempts";\n${readFileSync(path.join(REPO_ROOT, "solutions/03-retry-async.ts"), "utf8")}`);
   const second = await scoreboard(2);
+  expect(second).toContain("⚠ TypeScript finds 1 type error in your code (it costs no points, but fix it):");
+  expect(second).toContain("03-retry-async.ts:1:7  Type 'string' is not assignable to type 'number'.");
   // Between the save and the new score, the old one was marked as stale.
   const between = output.split("graded in")[1]!.split("Async TypeScript — scoreboard")[0]!;
   expect(between).toContain("⟳ grading 03-retry-async… (the result above is from before your save)");
@@ -54,6 +57,7 @@ test("shows the scoreboard, then the new score after every save", async () => {
   copyFileSync(path.join(REPO_ROOT, "fixtures/03-retry-async/submissions/wrong-linear-backoff.ts"), path.join(target, "03-retry-async.ts"));
   const third = await scoreboard(3);
   expect(third).toMatch(/22\/30/);
+  expect(third, "the warning goes once the type error is fixed").not.toContain("TypeScript finds");
   expect(third).toMatch(/next: 03-retry-async — waits 100, 200, 400 ms/);
   expect(third).toContain("hint:");
 }, 180_000);

@@ -17,12 +17,13 @@
  * The `classroom` format is appended to its file (it is $GITHUB_OUTPUT); every other output is replaced.
  * The whole run is bounded by --deadline seconds (default 120): nothing it starts outlives it.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gradeBatch, gradebookCsv, parseShard } from "../engine/batch.ts";
 import { integrityNotice, modifiedFiles } from "../core/integrity.ts";
 import { GradingTimeout, gradeIsolated } from "../engine/isolated.ts";
+import { TypeChecker } from "../engine/typecheck.ts";
 import { EXERCISES, findExercise } from "../core/exercises.ts";
 import { classroom50Identity, IdentityError, type Classroom50Identity } from "../report/classroom50.ts";
 import { FORMATS, RUNNERS_ENV, decodeRunners, formatReport, isFormat, type Format, type FormatContext } from "../report/formats.ts";
@@ -189,6 +190,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(error.message);
     return 2;
   }
+  // The scoreboard also lists the learner's type errors (warnings, never points), found while the grade runs.
+  const scoreboard = !options.format && !options.checks.length;
+  const checker = scoreboard ? new TypeChecker() : undefined;
+  const typeErrors = checker?.check(learnerFiles(options.target, options.exercises));
   let report: GradeReport | undefined;
   try {
     [report] = await gradeIsolated([{ label: "grade", target: options.target, exercises: options.exercises, checks: options.checks }], {
@@ -200,6 +205,11 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     report = ungradedReport(options.target, error.message, options.exercises);
+  }
+  if (typeErrors) {
+    const found = await typeErrors;
+    void checker!.close();
+    if (found.length) report = { ...report!, typeErrors: found };
   }
   const outputs = [...(options.json ? [{ format: "json" as const, file: options.json }] : []), ...(options.format && options.out ? [{ format: options.format, file: options.out }] : []), ...options.also];
   for (const { format, file } of outputs) writeOutput(file, format, formatReport(report!, format, context));
@@ -218,6 +228,12 @@ export async function main(argv: string[]): Promise<number> {
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   console.log(forTerminal(renderScoreboard(report!, { color: style.color, verbose: options.verbose, ...(width ? { width } : {}) }), style));
   return exit(report!.score === report!.maxScore);
+}
+
+/** The graded files that exist: the exercises asked for (default: all) in the target folder. */
+function learnerFiles(target: string, exercises: readonly string[]): string[] {
+  const ids = exercises.length ? exercises : EXERCISES.map((e) => e.id);
+  return ids.map((id) => path.resolve(target, `${id}.ts`)).filter((file) => existsSync(file));
 }
 
 /** Writes one output: the classroom step outputs are appended ($GITHUB_OUTPUT collects every step's). */

@@ -2,20 +2,21 @@
  * npm run watch [-- <exercise>]: vitest in watch mode over the learner's files. After every run (every
  * save) the terminal shows the scoreboard, the progress bar and the next check to work on.
  */
-import { mkdtempSync, readdirSync, rmSync, watch } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { observeModule } from "../engine/collector.ts";
 import { DEFAULT_HANG_MS, applyHang, confirmPasses, createGradingVitest, graderFile, projectFor, withPool } from "../engine/engine.ts";
-import { findExercise } from "../core/exercises.ts";
+import { EXERCISES, findExercise } from "../core/exercises.ts";
 import { modifiedFiles } from "../core/integrity.ts";
 import { targetDir } from "../core/contract.ts";
 import { REPO_ROOT, displayDir, toPosixPath } from "../core/paths.ts";
 import { progressKey, readProgress } from "../core/progress.ts";
-import { buildReport, type ObservedModule } from "../report/report.ts";
+import { buildReport, type ObservedModule, type TypeWarning } from "../report/report.ts";
 import { renderScoreboard } from "../report/scoreboard.ts";
 import { onShutdown } from "../engine/shutdown.ts";
+import { TypeChecker } from "../engine/typecheck.ts";
 import { Watchdog } from "../engine/watchdog.ts";
 import { closeWarmPool, warmForks } from "../engine/warm-pool.ts";
 import { forTerminal, terminalStyle } from "../report/terminal.ts";
@@ -37,24 +38,35 @@ const watchdog = new Watchdog(progressDir, DEFAULT_HANG_MS);
 const tty = process.stdout.isTTY;
 const style = terminalStyle();
 
+const checker = new TypeChecker();
+onShutdown(() => void checker.close());
+/** The files this session grades that exist. */
+const learnerFiles = () =>
+  (exercises.length ? exercises : EXERCISES.map((e) => e.id)).map((id) => path.join(target, `${id}.ts`)).filter((file) => existsSync(file));
+
 class WatchScoreboard implements Reporter {
   private started = 0;
   /** Latest result of every grader file: a rerun of one file keeps the others' scores. */
   private readonly latest = new Map<string, ObservedModule>();
 
+  /** The learner's type errors, looked for while each run grades (typecheck.ts). */
+  private typeErrors: Promise<TypeWarning[]> = Promise.resolve([]);
+
   onTestRunStart(): void {
     this.started = performance.now();
+    this.typeErrors = checker.check(learnerFiles());
     // This run's logs only: a pass is confirmed by the worker that ran it now (confirmPasses).
     for (const name of readdirSync(progressDir)) rmSync(path.join(progressDir, name), { force: true });
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     const observed = modules.map((m) => observeModule(m));
     for (const hung of watchdog.hung.splice(0)) applyHang(observed, hung, DEFAULT_HANG_MS);
     confirmPasses(observed, [...readProgress(progressDir).values()].flat(), "watch");
     for (const m of observed) this.latest.set(m.file, m);
     const modified = modifiedFiles();
-    const report = { ...buildReport(target, [...this.latest.values()], exercises), ...(modified.length ? { modified } : {}) };
+    const typeErrors = await this.typeErrors;
+    const report = { ...buildReport(target, [...this.latest.values()], exercises), ...(modified.length ? { modified } : {}), ...(typeErrors.length ? { typeErrors } : {}) };
     if (tty) console.clear(); // also on consoles without escape sequences (legacy Windows console)
     const width = tty ? process.stdout.columns : undefined;
     console.log(forTerminal(renderScoreboard(report, { color: style.color, compact: true, ...(width ? { width } : {}) }), style));

@@ -42,6 +42,17 @@ export interface GradeReport {
   exercises: ExerciseReport[];
   /** Only when the graders differ from the course's manifest: the files that differ (see integrity.ts). */
   modified?: string[];
+  /** The learner's own type errors, when they were looked for (npm test, watch): warnings, never points. */
+  typeErrors?: TypeWarning[];
+}
+
+/** One TypeScript error in a learner's file: `exercises/03-retry-async.ts:12:9 Type 'string' is not …`. */
+export interface TypeWarning {
+  file: string;
+  line: number;
+  column: number;
+  code: number;
+  message: string;
 }
 
 /** What vitest observed for one check. */

@@ -2,7 +2,8 @@
 import { EXERCISES } from "../core/exercises.ts";
 import { integrityNotice } from "../core/integrity.ts";
 import { displayDir } from "../core/paths.ts";
-import { isNotStarted, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
+import { plural } from "../core/text.ts";
+import { isNotStarted, truncate, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
 
 export interface ScoreboardOptions {
   color?: boolean;
@@ -67,6 +68,9 @@ export function wrap(line: string, width: number | undefined): string[] {
   return out;
 }
 
+/** Type errors listed in full; the rest are counted. */
+const TYPE_ERRORS_SHOWN = 5;
+
 export function renderScoreboard(report: GradeReport, options: ScoreboardOptions = {}): string {
   const indent = (text: string, pad: string) => indentLines(text, pad, options.width);
   const c = options.color ?? false;
@@ -128,6 +132,13 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
         if (t.output) lines.push(dim(indent(`your code printed:\n${indent(t.output, "│ ")}`, "               ")));
       }
     }
+  }
+  const typeErrors = report.typeErrors ?? [];
+  if (typeErrors.length) {
+    const n = typeErrors.length;
+    lines.push("", yellow(`⚠ TypeScript finds ${plural(n, "type error")} in your code (${n === 1 ? "it costs" : "they cost"} no points, but fix ${n === 1 ? "it" : "them"}):`));
+    for (const w of typeErrors.slice(0, TYPE_ERRORS_SHOWN)) lines.push(indent(`${w.file}:${w.line}:${w.column}  ${truncate(w.message, 200)}`, "    "));
+    if (n > TYPE_ERRORS_SHOWN) lines.push(dim(`    …and ${n - TYPE_ERRORS_SHOWN} more`));
   }
   const complete = report.exercises.filter((e) => e.status === "passed").length;
   lines.push("");

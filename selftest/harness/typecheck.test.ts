@@ -1,0 +1,45 @@
+/**
+ * The learner's type errors are warnings next to the score (engine/typecheck.ts): found in their files
+ * only, never in the graders, never costing a point. Watch mode is covered in watch.test.ts.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import { TypeChecker } from "../../graders/harness/engine/typecheck.ts";
+
+const dir = mkdtempSync(path.join(tmpdir(), "typecheck-"));
+const checker = new TypeChecker();
+afterAll(async () => {
+  await checker.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
+const solution = (id: string) => readFileSync(path.join(REPO_ROOT, "solutions", `${id}.ts`), "utf8");
+
+test("the reference solutions have no type error, also in a folder outside the course (no package.json there)", async () => {
+  for (const id of ["01-download-files", "02-enrich-csv", "03-retry-async"]) copyFileSync(path.join(REPO_ROOT, "solutions", `${id}.ts`), path.join(dir, `${id}.ts`));
+  expect(await checker.check(["01-download-files", "02-enrich-csv", "03-retry-async"].map((id) => path.join(dir, `${id}.ts`)))).toEqual([]);
+}, 60_000);
+
+test("a type error is reported with its file, line, column and TypeScript's message; a second check reuses the loaded libraries", async () => {
+  const file = path.join(dir, "03-retry-async.ts");
+  writeFileSync(file, `${solution("03-retry-async")}\nconst label: number = "attempts";\n`);
+  const line = solution("03-retry-async").split("\n").length + 1;
+  const [warning, ...rest] = await checker.check([file]);
+  expect(rest).toEqual([]);
+  expect(warning).toMatchObject({ line, column: 7, code: 2322, message: "Type 'string' is not assignable to type 'number'." });
+  expect(warning!.file.endsWith("03-retry-async.ts")).toBe(true);
+}, 60_000);
+
+test("npm test: full marks with a type error in the learner's file, and the error as a warning line with file:line", () => {
+  const target = mkdtempSync(path.join(dir, "course-"));
+  writeFileSync(path.join(target, "03-retry-async.ts"), `const label: number = "attempts";\n${solution("03-retry-async")}`);
+  // exit 0: full marks for the exercise graded
+  const out = execFileSync(process.execPath, ["--import", "tsx", "graders/harness/commands/cli.ts", "--target", target, "03"], { cwd: REPO_ROOT, env: clean, encoding: "utf8" });
+  expect(out).toMatch(/03-retry-async .* 30\/30 +complete/);
+  expect(out).toContain("⚠ TypeScript finds 1 type error in your code (it costs no points, but fix it):");
+  expect(out).toContain("03-retry-async.ts:1:7  Type 'string' is not assignable to type 'number'.");
+}, 120_000);
