@@ -24,7 +24,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { exitAfterFlush, isEntryModule } from "../../graders/harness/core/entry.ts";
-import { BENCH_FILE, LAUNCHER, batchOnce, childFloor, childNoop, describeMachine, experiments, floorOnce, gradeOnce, log, profileOnce, timedChild, watchSession, writeBenchFiles } from "./measure.ts";
+import { BENCH_FILE, LAUNCHER, batchOnce, childFloor, childNoop, describeMachine, experiments, floorOnce, gradeOnce, log, npmTestOnce, profileOnce, timedChild, watchSession, writeBenchFiles } from "./measure.ts";
 import { BENCH_USAGE, parseBenchArgs, runsForBatch, type BenchOptions, type Section } from "./options.ts";
 import { experimentsTable, loadWarning, profileTable, renderReport, resultTable, type BenchResult } from "./report.ts";
 import { formatMs, formatRate } from "./format.ts";
@@ -49,6 +49,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     gradeScores: [],
     floorMs: [],
     floorCpuMs: [],
+    npmTestMs: [],
+    npmTestNoTypesMs: [],
     profiles: [],
     batches: [],
     experiments: [],
@@ -70,6 +72,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         result.gradeCpuMs.push(grade.cpuMs);
         result.gradeScores.push(grade.score);
         log(`  run ${i + 1}/${options.runs}: floor ${formatMs(floor.ms)} (CPU ${formatMs(floor.cpuMs)}), grade ${formatMs(grade.ms)} (CPU ${formatMs(grade.cpuMs)}, ${grade.score}/${grade.maxScore})`);
+        // npm test with and without its type check, alternately: the type warnings' cost (#16's budget, 0.5 s).
+        const plain = await npmTestOnce(false);
+        const typed = await npmTestOnce(true);
+        (result.npmTestMs ??= []).push(typed);
+        (result.npmTestNoTypesMs ??= []).push(plain);
         if (grade.score !== grade.maxScore) {
           result.notes.push(`grade run ${i + 1} scored ${grade.score}/${grade.maxScore} for solutions/ (expected full marks): ${grade.failures.slice(0, 3).join("; ")}`);
         }

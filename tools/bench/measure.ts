@@ -113,6 +113,16 @@ export async function gradeOnce(): Promise<{ ms: number; cpuMs: number; score: n
   return { ms: performance.now() - started, cpuMs: childrenCpuMs() - cpu0, score: report!.score, maxScore: report!.maxScore, failures: failuresOf([report!]) };
 }
 
+const CLI = path.join(REPO_ROOT, "graders", "harness", "commands", "cli.ts");
+
+/**
+ * `npm test -- --target solutions` as a learner runs it (a child process, the scoreboard, and the type
+ * check of the graded files beside the grade), or the same with `--format json`, which skips the type check.
+ */
+export async function npmTestOnce(withTypes: boolean): Promise<number> {
+  return (await timedChild(["--import", "tsx", CLI, "--target", SOLUTIONS, ...(withTypes ? [] : ["--format", "json"])])).ms;
+}
+
 export async function floorOnce(files: BenchFiles): Promise<{ ms: number; cpuMs: number }> {
   const { ms, cpuMs, stdout } = await timedChild([LAUNCHER, BENCH_FILE, "--child", "floor", files.floorTest]);
   const passed = Number(/floor-passed (\d+)/.exec(stdout)?.[1]);

@@ -101,6 +101,9 @@ export interface BenchResult {
   gradeScores: number[];
   floorMs: number[];
   floorCpuMs: number[];
+  /** `npm test -- --target solutions` (scoreboard with type warnings), and the same without the type check. */
+  npmTestMs?: number[];
+  npmTestNoTypesMs?: number[];
   profiles: ProfileRun[];
   watch?: WatchSession;
   batches: BatchRun[];
@@ -130,6 +133,12 @@ export function resultRows(r: BenchResult): string[][] {
       rows.push(row("   CPU time of the floor", r.floorCpuMs));
       rows.push(["   grade / floor in CPU time (medians)", formatRatio(median(r.gradeCpuMs) / median(r.floorCpuMs)), formatRange(summarize(pairedRatios(r.gradeCpuMs, r.floorCpuMs)), formatRatio), String(Math.min(r.gradeCpuMs.length, r.floorCpuMs.length)), "", ""]);
     }
+  }
+  if (r.npmTestMs?.length && r.npmTestNoTypesMs?.length) {
+    const cost = r.npmTestMs.map((ms, i) => ms - (r.npmTestNoTypesMs![i] ?? NaN)).filter((x) => !Number.isNaN(x));
+    rows.push(row("   npm test (scoreboard + type warnings)", r.npmTestMs));
+    rows.push(row("   npm test without the type check (--format json)", r.npmTestNoTypesMs));
+    rows.push(row("   cost of the type warnings (paired differences)", cost, formatMs, "≤ 0.5 s", verdict(median(cost), 500)));
   }
   if (r.profiles.length) {
     const virtual = r.profiles.map((p) => p.virtualMs);
