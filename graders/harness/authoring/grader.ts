@@ -23,6 +23,7 @@ import { settle } from "./clock.ts";
 import { escapeMessage, takeEscapes } from "../sandbox/escapes.ts";
 import { changedIntrinsics, intrinsicsMessage, race, restoreIntrinsics } from "../sandbox/intrinsics.ts";
 import { findLeaks, leakMessage } from "./leaks.ts";
+import { signatureNote } from "./signature.ts";
 import { progressRecorder } from "../core/progress.ts";
 import { exerciseFile, onlyChecks, type CheckMeta } from "../core/contract.ts";
 
@@ -58,6 +59,8 @@ export function defineExercise<M extends object>(id: string) {
   const file = exerciseFile(id);
   const shown = displayPath(file);
   let loading: Promise<M> | undefined;
+  /** What every failing check of this exercise adds: a signature that differs from the exercise's (signature.ts). */
+  let notes: string[] = [];
   let hungMs = 0;
 
   async function importExercise(): Promise<M> {
@@ -80,6 +83,7 @@ export function defineExercise<M extends object>(id: string) {
     if (missing.length) {
       throw new GradingError(`${shown} does not export ${missing.join(", ")}; expected \`export function ${missing[0]}…\` (or \`export class\`)`);
     }
+    notes = Object.entries(info!.signatures).flatMap(([name, params]) => signatureNote(name, mod[name], params) ?? []);
     return observe(mod) as M;
   }
 
@@ -140,7 +144,7 @@ export function defineExercise<M extends object>(id: string) {
         if (failure !== undefined) throw failure;
         recordProgress({ event: "end", check: title, state: "passed" });
       } catch (error) {
-        const shownError = explain(error, shown);
+        const shownError = withNotes(explain(error, shown), notes);
         recordProgress({ event: "end", check: title, state: "failed", error: { name: shownError.name, message: shownError.message } });
         throw shownError;
       }
@@ -148,6 +152,14 @@ export function defineExercise<M extends object>(id: string) {
   }
 
   return { check, load, file: shown, info };
+}
+
+/** A check's failure with the exercise's notes added (never a hang or "not started": their message is the whole story). */
+function withNotes(error: Error, notes: readonly string[]): Error {
+  if (!notes.length || error instanceof GradingError || error instanceof NotStarted) return error;
+  const noted = new CheckFailureText(`${error.message}\n${notes.join("\n")}`);
+  noted.name = error.name;
+  return noted;
 }
 
 /** A failure whose whole message is already written. */

@@ -11,12 +11,14 @@ export interface ExerciseInfo {
   readonly maxScore: number;
   /** Names the learner's module must export. */
   readonly exports: readonly string[];
+  /** The parameters of each exported function, as the exercise's contract names them (`?`: optional). */
+  readonly signatures: Readonly<Record<string, readonly string[]>>;
 }
 
 export const EXERCISES: readonly ExerciseInfo[] = [
-  { id: "01-download-files", title: "Download files, at most N at a time", maxScore: 35, exports: ["downloadFiles"] },
-  { id: "02-enrich-csv", title: "Enrich a CSV through a bounded queue", maxScore: 35, exports: ["AsyncQueue", "enrichCsv"] },
-  { id: "03-retry-async", title: "Retry with exponential backoff", maxScore: 30, exports: ["retryAsync"] },
+  { id: "01-download-files", title: "Download files, at most N at a time", maxScore: 35, exports: ["downloadFiles"], signatures: { downloadFiles: ["urls", "outputDir", "options?"] } },
+  { id: "02-enrich-csv", title: "Enrich a CSV through a bounded queue", maxScore: 35, exports: ["AsyncQueue", "enrichCsv"], signatures: { enrichCsv: ["inputPath", "outputPath", "options"] } },
+  { id: "03-retry-async", title: "Retry with exponential backoff", maxScore: 30, exports: ["retryAsync"], signatures: { retryAsync: ["fn", "maxAttempts", "backoffMs"] } },
 ];
 
 export const MAX_SCORE = EXERCISES.reduce((sum, e) => sum + e.maxScore, 0);

@@ -68,6 +68,13 @@ export function wrap(line: string, width: number | undefined): string[] {
   return out;
 }
 
+/** The "note: …" lines found in every one of `messages` (at least two). */
+function sharedNotes(messages: readonly string[]): string[] {
+  if (messages.length < 2) return [];
+  const notesOf = (m: string) => m.split("\n").filter((line) => line.startsWith("note: "));
+  return notesOf(messages[0]!).filter((note) => messages.every((m) => notesOf(m).includes(note)));
+}
+
 /** Type errors listed in full; the rest are counted. */
 const TYPE_ERRORS_SHOWN = 5;
 
@@ -114,6 +121,10 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
     } else {
       lines.push(`${yellow("◐")} ${head}`);
     }
+    // A note every failed check carries (a changed signature, see signature.ts) is said once, under the exercise.
+    const notes = sharedNotes(ex.tests.filter((t) => t.status !== "passed").map((t) => t.message ?? ""));
+    for (const note of notes) lines.push(yellow(indent(note, "      ")));
+    const withoutNotes = (message: string) => message.split("\n").filter((line) => !notes.includes(line)).join("\n");
     // Checks not run for one reason (after a hang) are said once, in one line.
     const notRun = ex.tests.filter((t) => t.status !== "passed" && t.message?.startsWith("not run: "));
     for (const t of ex.tests) {
@@ -128,7 +139,7 @@ export function renderScoreboard(report: GradeReport, options: ScoreboardOptions
       } else {
         lines.push(`      ${red("✗")} ${pts}  ${t.name}`);
         // (The exercise's own line already said it.)
-        if (t.message && t.message !== ex.message) lines.push(dim(indent(t.message, "               ")));
+        if (t.message && t.message !== ex.message) lines.push(dim(indent(withoutNotes(t.message), "               ")));
         if (t.output) lines.push(dim(indent(`your code printed:\n${indent(t.output, "│ ")}`, "               ")));
       }
     }
