@@ -12,7 +12,6 @@
  * A check that never finishes is stopped after CHECK_LIMIT_MS of real time, and an exercise whose checks
  * keep hanging stops being run after FILE_BUDGET_MS: bounded time, whatever the learner's code does.
  */
-import { createRequire } from "node:module";
 import { test } from "vitest";
 import { findExercise } from "../core/exercises.ts";
 import { CheckFailure, describeLoadError } from "./feedback.ts";
@@ -24,11 +23,10 @@ import { escapeMessage, takeEscapes } from "../sandbox/escapes.ts";
 import { changedIntrinsics, intrinsicsMessage, race, restoreIntrinsics } from "../sandbox/intrinsics.ts";
 import { findLeaks, leakMessage } from "./leaks.ts";
 import { signatureNote } from "./signature.ts";
+import { realFs } from "../sandbox/real-fs.ts";
 import { progressRecorder } from "../core/progress.ts";
 import { exerciseFile, onlyChecks, type CheckMeta } from "../core/contract.ts";
 
-/** The real `node:fs`: graders' own `node:fs` imports are routed to memfs by the setup file. */
-const realFs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
 /** Logs this worker's checks for the engine, signed with a key learner code never sees (progress.ts). */
 const recordProgress = progressRecorder();
 /** Real timers, captured before any fake clock is installed. */
