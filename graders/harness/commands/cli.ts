@@ -208,7 +208,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (typeErrors) {
     const found = await typeErrors;
-    void checker!.close();
+    checker!.close();
     if (found.length) report = { ...report!, typeErrors: found };
   }
   const outputs = [...(options.json ? [{ format: "json" as const, file: options.json }] : []), ...(options.format && options.out ? [{ format: options.format, file: options.out }] : []), ...options.also];

@@ -39,7 +39,7 @@ const tty = process.stdout.isTTY;
 const style = terminalStyle();
 
 const checker = new TypeChecker();
-onShutdown(() => void checker.close());
+onShutdown(() => checker.close());
 /** The files this session grades that exist. */
 const learnerFiles = () =>
   (exercises.length ? exercises : EXERCISES.map((e) => e.id)).map((id) => path.join(target, `${id}.ts`)).filter((file) => existsSync(file));

@@ -2,51 +2,79 @@
  * The learner's own type errors, as warnings next to the score: they never cost a point (the graders judge
  * what the code does), but a learner who only runs `npm test` should still see them.
  *
- * TypeScript runs in a worker thread (typecheck-worker.mjs) while the grade runs, with the course's
- * tsconfig.json, over the learner's files only, so graders and self-test never show up in the list. Watch
- * mode keeps one checker for the session: the library declarations are parsed once, a save re-checks its file.
+ * TypeScript's native compiler (the `typescript-native` package: TypeScript 7, about 0.3 s for the three
+ * files) checks the graded files only, so the graders and the self-test never show up in the list, while the
+ * grade runs. The options are the course's tsconfig.json's, but modules are read as the runtime (tsx, vite)
+ * reads them: ESM whatever the nearest package.json says, relative imports with or without an extension, so
+ * a learner's folder outside the course is not flagged for lacking `"type": "module"`.
  */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { REPO_ROOT, displayPath } from "../core/paths.ts";
 import type { TypeWarning } from "../report/report.ts";
+import { killTree, treeRoot } from "./process-tree.ts";
 
-const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), "typecheck-worker.mjs");
+/** A type check still running after this long is given up: a warning must never hold up a grade. */
+const LIMIT_MS = 20_000;
 
-type Reply = { id: number; warnings?: (Omit<TypeWarning, "file"> & { file: string })[]; error?: string };
+const OPTIONS = [
+  "--ignoreConfig",
+  "--noEmit",
+  "--pretty", "false",
+  "--strict",
+  "--target", "ES2022",
+  "--module", "ESNext",
+  "--moduleResolution", "bundler",
+  "--allowImportingTsExtensions",
+  "--isolatedModules",
+  "--lib", "es2023",
+  "--types", "node",
+  "--typeRoots", path.join(REPO_ROOT, "node_modules", "@types"),
+  "--skipLibCheck",
+];
+
+/** `file(line,col): error TS2322: message`, continuation lines indented. */
+export function parseDiagnostics(output: string, cwd: string): TypeWarning[] {
+  const out: TypeWarning[] = [];
+  for (const line of output.replace(/\r\n?/g, "\n").split("\n")) {
+    const m = /^(.+?)\((\d+),(\d+)\): error TS(\d+): (.*)$/.exec(line);
+    if (m) out.push({ file: displayPath(path.resolve(cwd, m[1]!)), line: Number(m[2]), column: Number(m[3]), code: Number(m[4]), message: m[5]! });
+    else if (/^\s+\S/.test(line) && out.length) out.at(-1)!.message += ` ${line.trim()}`;
+  }
+  return out;
+}
 
 export class TypeChecker {
-  private readonly worker: Worker;
-  private next = 0;
-  private readonly waiting = new Map<number, (reply: Reply) => void>();
+  private readonly running = new Set<ReturnType<typeof spawn>>();
 
-  constructor() {
-    this.worker = new Worker(WORKER, { workerData: { tsconfig: path.join(REPO_ROOT, "tsconfig.json") } });
-    this.worker.unref();
-    this.worker.on("message", (reply: Reply) => {
-      this.waiting.get(reply.id)?.(reply);
-      this.waiting.delete(reply.id);
+  /** The type errors in `files`; [] if the compiler is missing, fails or takes too long. */
+  check(files: readonly string[]): Promise<TypeWarning[]> {
+    let tsc: string;
+    try {
+      tsc = path.join(path.dirname(createRequire(import.meta.url).resolve("typescript-native/package.json")), "bin", "tsc");
+    } catch {
+      return Promise.resolve([]);
+    }
+    if (!files.length) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [tsc, ...OPTIONS, ...files], { cwd: REPO_ROOT, ...treeRoot(), stdio: ["ignore", "pipe", "pipe"] });
+      this.running.add(child);
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      const timer = setTimeout(() => killTree(child), LIMIT_MS);
+      const done = (warnings: TypeWarning[]) => {
+        clearTimeout(timer);
+        this.running.delete(child);
+        resolve(warnings);
+      };
+      child.on("error", () => done([]));
+      child.on("close", (code) => done(code === 0 || code === 1 || code === 2 ? parseDiagnostics(output, REPO_ROOT) : []));
     });
-    const fail = (error: unknown) => {
-      for (const resolve of this.waiting.values()) resolve({ id: -1, error: String(error) });
-      this.waiting.clear();
-    };
-    this.worker.on("error", fail);
-    this.worker.on("exit", (code) => fail(`the type checker stopped (exit ${code})`));
   }
 
-  /** The type errors in `files`; [] if TypeScript itself failed (a warning must never break a grade). */
-  async check(files: readonly string[]): Promise<TypeWarning[]> {
-    const id = this.next++;
-    const reply = await new Promise<Reply>((resolve) => {
-      this.waiting.set(id, resolve);
-      this.worker.postMessage({ id, files: [...files] });
-    });
-    return (reply.warnings ?? []).map((w) => ({ ...w, file: displayPath(w.file) }));
-  }
-
-  close(): Promise<number> {
-    return this.worker.terminate();
+  /** Stops a check still running. */
+  close(): void {
+    for (const child of this.running) killTree(child);
   }
 }
