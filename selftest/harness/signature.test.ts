@@ -36,7 +36,8 @@ test("npm test on a changed signature: the note once under the exercise, and in 
   const path = (await import("node:path")).default;
   const { REPO_ROOT } = await import("../../graders/harness/core/paths.ts");
   const target = mkdtempSync(path.join(tmpdir(), "signature-"));
-  copyFileSync(path.join(REPO_ROOT, "fixtures/03-retry-async/submissions/wrong-options-object.ts"), path.join(target, "03-retry-async.ts"));
+  const { knownSubmissions } = await import("../known.ts");
+  copyFileSync(knownSubmissions().find((k) => k.name === "wrong-options-object")!.file, path.join(target, "03-retry-async.ts"));
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
   const json = path.join(target, "report.json");
   let out = "";
