@@ -458,6 +458,9 @@ export async function watchSession(saves: number): Promise<WatchSession> {
   let output = "";
   let scanned = 0;
   const graded: { at: number; ms: number }[] = [];
+  /** When each "⟳ grading …" line (the old result marked stale) arrived. */
+  const marked: number[] = [];
+  let markScanned = 0;
   let wake: (() => void) | undefined;
   const onData = (d: Buffer) => {
     const at = performance.now();
@@ -467,6 +470,10 @@ export async function watchSession(saves: number): Promise<WatchSession> {
     for (let m = re.exec(output); m; m = re.exec(output)) {
       graded.push({ at, ms: Number(m[1]) });
       scanned = re.lastIndex;
+    }
+    for (let i = output.indexOf("⟳ grading", markScanned); i >= 0; i = output.indexOf("⟳ grading", markScanned)) {
+      marked.push(at);
+      markScanned = i + 1;
     }
     wake?.();
   };
@@ -506,10 +513,12 @@ export async function watchSession(saves: number): Promise<WatchSession> {
       const exercise = order[i % order.length]!.id;
       await quiet(WATCH_QUIET_MS);
       const before = graded.length;
+      const markedBefore = marked.length;
       const t0 = performance.now();
       writeFileSync(path.join(target, `${exercise}.ts`), `${solution(exercise)}\n// bench save ${i + 1}\n`);
       const next = await waitFor(before + 1, 60_000);
-      session.saves.push({ exercise, latencyMs: next.at - t0, gradedInMs: next.ms });
+      const mark = marked[markedBefore];
+      session.saves.push({ exercise, latencyMs: next.at - t0, gradedInMs: next.ms, ...(mark !== undefined ? { staleMarkMs: mark - t0 } : {}) });
       log(`  watch save ${i + 1}/${saves} (${exercise}): ${formatMs(next.at - t0)} (graded in ${next.ms} ms)`);
     }
     return session;
