@@ -53,3 +53,13 @@ test("the compiler's output is read line by line: file, line, column, code, and 
     { file: "sub/exercises/01-download-files.ts", line: 10, column: 3, code: 2345, message: "Argument of type 'number' is not assignable to parameter of type 'string'." },
   ]);
 });
+
+test("the compiler is started as its native executable where this platform has one, else through its Node wrapper", async () => {
+  const { compilerCommand } = await import("../../graders/harness/engine/typecheck.ts");
+  const here = compilerCommand()!;
+  expect(path.basename(here.command)).toMatch(/^tsc(\.exe)?$/);
+  expect(here.args).toEqual([]);
+  const elsewhere = compilerCommand("aix", "ppc64")!;
+  expect(elsewhere.command).toBe(process.execPath);
+  expect(elsewhere.args[0]!.endsWith(path.join("bin", "tsc"))).toBe(true);
+});

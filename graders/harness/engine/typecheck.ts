@@ -9,6 +9,7 @@
  * a learner's folder outside the course is not flagged for lacking `"type": "module"`.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { REPO_ROOT, displayPath } from "../core/paths.ts";
@@ -45,20 +46,36 @@ export function parseDiagnostics(output: string, cwd: string): TypeWarning[] {
   return out;
 }
 
+/**
+ * How to start the compiler: its native executable (@typescript/typescript-<os>-<arch>/lib/tsc[.exe], the
+ * one typescript-native's own bin/tsc would start), which spares a Node start per check; else that bin/tsc.
+ */
+export function compilerCommand(platform: NodeJS.Platform = process.platform, arch: string = process.arch): { command: string; args: string[] } | undefined {
+  let pkg: string;
+  try {
+    pkg = createRequire(import.meta.url).resolve("typescript-native/package.json");
+  } catch {
+    return undefined;
+  }
+  try {
+    const native = createRequire(pkg).resolve(`@typescript/typescript-${platform}-${arch}/package.json`);
+    const exe = path.join(path.dirname(native), "lib", platform === "win32" ? "tsc.exe" : "tsc");
+    if (existsSync(exe)) return { command: exe, args: [] };
+  } catch {
+    // no native package for this platform: the wrapper says why, if it can
+  }
+  return { command: process.execPath, args: [path.join(path.dirname(pkg), "bin", "tsc")] };
+}
+
 export class TypeChecker {
   private readonly running = new Set<ReturnType<typeof spawn>>();
 
   /** The type errors in `files`; [] if the compiler is missing, fails or takes too long. */
   check(files: readonly string[]): Promise<TypeWarning[]> {
-    let tsc: string;
-    try {
-      tsc = path.join(path.dirname(createRequire(import.meta.url).resolve("typescript-native/package.json")), "bin", "tsc");
-    } catch {
-      return Promise.resolve([]);
-    }
-    if (!files.length) return Promise.resolve([]);
+    const tsc = compilerCommand();
+    if (!tsc || !files.length) return Promise.resolve([]);
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [tsc, ...OPTIONS, ...files], { cwd: REPO_ROOT, ...treeRoot(), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(tsc.command, [...tsc.args, ...OPTIONS, ...files], { cwd: REPO_ROOT, ...treeRoot(), stdio: ["ignore", "pipe", "pipe"] });
       this.running.add(child);
       let output = "";
       child.stdout.on("data", (d: Buffer) => (output += d.toString()));
