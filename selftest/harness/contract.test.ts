@@ -10,8 +10,9 @@ test("default target is exercises/", () => {
 
 test("GRADE_TARGET picks any folder, GRADE_FILES overrides single files", () => {
   const env = { GRADE_TARGET: "/elsewhere/copy", GRADE_FILES: JSON.stringify({ "03-retry-async": "/subs/x.ts" }) };
-  expect(exerciseFile("01-download-files", env)).toBe("/elsewhere/copy/01-download-files.ts");
-  expect(exerciseFile("03-retry-async", env)).toBe("/subs/x.ts");
+  // path.resolve: on Windows the same folders carry the current drive (C:\elsewhere\copy).
+  expect(exerciseFile("01-download-files", env)).toBe(path.join(path.resolve("/elsewhere/copy"), "01-download-files.ts"));
+  expect(exerciseFile("03-retry-async", env)).toBe(path.resolve("/subs/x.ts"));
   expect(() => fileOverrides({ GRADE_FILES: "3" })).toThrow(/JSON object/);
 });
 

@@ -64,6 +64,16 @@ describe("grader workers under Node's permission model", () => {
   });
 });
 
+test("a graded folder that does not exist is reported as missing, also under the permission model (which grants a missing path as an exact file)", async () => {
+  const missing = path.join(tmpdir(), `no-such-course-${process.pid}`);
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST")));
+  const out = await new Promise<string>((resolve) =>
+    execFile(process.execPath, ["--import", "tsx", "graders/harness/commands/cli.ts", "--target", missing, "03"], { cwd: REPO_ROOT, env: clean, encoding: "utf8", timeout: 60_000 }, (_e, stdout, stderr) => resolve(`${stdout}${stderr}`)),
+  );
+  expect(out).toContain("03-retry-async.ts is missing: create it");
+  expect(out).not.toMatch(/restricted|ERR_ACCESS_DENIED/);
+}, 90_000);
+
 describe("the engine without network (Linux, when the system allows user namespaces)", () => {
   test.skipIf(noNetworkPrefix().length === 0)("a program started under the prefix reaches no real listener", async () => {
     const before = connections;

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
 import { killTree, treeRoot } from "../../graders/harness/engine/process-tree.ts";
+import { forTerminal } from "../../graders/harness/report/terminal.ts";
 
 const target = mkdtempSync(path.join(tmpdir(), "watch-test-"));
 /** watch.ts's own temporary folder (its progress log: one <pid>.jsonl per worker process that ran checks). */
@@ -46,7 +47,7 @@ test("shows the scoreboard, then the new score after every save", async () => {
   // The solution with a type error on line 1: full marks, and the error as a warning.
   writeFileSync(path.join(target, "03-retry-async.ts"), `const label: number = "attempts";\n${readFileSync(path.join(REPO_ROOT, "solutions/03-retry-async.ts"), "utf8")}`);
   const second = await scoreboard(2);
-  expect(second).toContain("⚠ TypeScript finds 1 type error in your code (it costs no points, but fix it):");
+  expect(second).toContain(forTerminal("⚠ TypeScript finds 1 type error in your code (it costs no points, but fix it):"));
   expect(second).toContain("03-retry-async.ts:1:7  Type 'string' is not assignable to type 'number'.");
   // Between the save and the new score, the old one was marked as stale.
   const between = output.split("graded in")[1]!.split("Async TypeScript — scoreboard")[0]!;

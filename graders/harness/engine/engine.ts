@@ -68,8 +68,10 @@ export function projectFor(run: GradeRun, progressDir?: string) {
   const ids = run.exercises?.length ? run.exercises : EXERCISES.map((e) => e.id);
   const learnerFiles = [...EXERCISES.map((e) => path.join(run.target, `${e.id}.ts`)), ...Object.values(run.files ?? {})];
   // Workers read the course and the graded files, and write only the progress logs (permissions.ts).
+  // The graded files are granted one by one as well: Node's permission model grants a path that does not
+  // exist as that exact file, so a missing target folder would make even "does the file exist?" throw.
   const execArgv = workerExecArgv(REPO_ROOT, {
-    read: [run.target, ...Object.values(run.files ?? {}).map((f) => path.dirname(path.resolve(f)))],
+    read: [run.target, ...learnerFiles, ...Object.values(run.files ?? {}).map((f) => path.dirname(path.resolve(f)))],
     write: progressDir ? [progressDir] : [],
   });
   return {
