@@ -120,6 +120,18 @@ describe("03 retry: the reference solution against a real flaky endpoint", () =>
   });
 });
 
+test("03: a retryAsync that rejects without calling fn gets no 'rejected NaN ms': that timing is said to be unjudged", async () => {
+  const never: RetryAsync = async () => {
+    throw new Error("gave up before trying");
+  };
+  const { print } = collect();
+  const result = await tryRetry(never, { print, ...RETRY_FAST });
+  const texts = result.findings.map((f) => f.text);
+  expect(texts.join("\n")).not.toMatch(/NaN/);
+  expect(result.findings.find((f) => f.text.startsWith("/down: how soon"))?.unjudged).toBe(true);
+  expect(result.ok).toBe(false);
+});
+
 describe("01 download: the reference solution against a real file server and a real folder", () => {
   test("all files byte-exact, the 404 isolated, never more than the limit in flight and the window used", async () => {
     const { lines, print } = collect();

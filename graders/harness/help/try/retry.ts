@@ -145,7 +145,10 @@ function judgeDown(result: Settled, log: Attempt[], { backoffMs }: RetryTry): Fi
       ok: result.state === "rejected" && result.reason === last?.error,
       text: result.state === "rejected" ? `/down: rejected with ${result.reason === last?.error ? "the last attempt's error itself" : `a different error: ${String(result.reason)}`}` : `/down: expected to reject with the last attempt's error, but it ${result.state === "fulfilled" ? "resolved" : "never settled"}`,
     },
-    { ok: after <= Math.max(20, backoffMs / 2), text: `/down: rejected ${after} ms after the last failure; expected at once (no wait after the last attempt)` },
+    // Only a rejection after an attempt that failed at the server has a "how soon after" to judge.
+    Number.isNaN(after) || result.state !== "rejected"
+      ? { ok: true, unjudged: true, text: "/down: how soon it rejects after the last failure cannot be judged: no attempt failed at the server first" }
+      : { ok: after <= Math.max(20, backoffMs / 2), text: `/down: rejected ${after} ms after the last failure; expected at once (no wait after the last attempt)` },
     judgeWaits(log, backoffMs, "/down"),
   ];
 }
