@@ -118,38 +118,6 @@ test("after a hang is reported and the file fixed, the next save shows the fixed
   expect(later).not.toMatch(/never finished|hung/);
 }, 180_000);
 
-test("q quits: exit 0, no process left in its group, no temporary folder left", async () => {
-  const tmp = mkdtempSync(path.join(tmpdir(), "watch-q-tmp-"));
-  const quitter = spawn(process.execPath, ["graders/harness/commands/launch.mjs", "graders/harness/commands/watch.ts", "03"], {
-    cwd: REPO_ROOT,
-    ...treeRoot(),
-    env: { ...clean, GRADE_TARGET: target, TMPDIR: tmp },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let out = "";
-  quitter.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  quitter.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => quitter.once("exit", (code) => resolve(code)));
-  try {
-    await until("the first scoreboard", () => (out.includes("q to quit") ? true : undefined), 60_000);
-    quitter.stdin.write("q\n");
-    expect(await exited).toBe(0);
-    expect(out).toContain("watch stopped.");
-    const groupAlive = () => {
-      try {
-        process.kill(-quitter.pid!, 0);
-        return true;
-      } catch {
-        return undefined;
-      }
-    };
-    if (process.platform !== "win32") await until("the process group to be gone", () => (groupAlive() ? undefined : true), 10_000);
-    expect(readdirSync(tmp).filter((name) => name.startsWith("grade-watch-"))).toEqual([]);
-  } finally {
-    killTree(quitter);
-  }
-}, 120_000);
-
 /** util-linux `script` gives the command a real pseudo-terminal: stdin is a TTY, so watch mode reads keys raw. */
 const hasScript = process.platform === "linux" && (() => {
   try {
@@ -160,29 +128,48 @@ const hasScript = process.platform === "linux" && (() => {
   }
 })();
 
+/**
+ * Starts a watch session of its own (through a pipe, or in a pseudo-terminal), waits for its first
+ * scoreboard, types `keys`, and checks it quit: exit 0, "watch stopped.", no process left in its group,
+ * no temporary folder left.
+ */
+async function quitsOn(keys: string, terminal: boolean): Promise<void> {
+  const tmp = mkdtempSync(path.join(tmpdir(), "watch-quit-tmp-"));
+  const watchArgs = [process.execPath, "graders/harness/commands/launch.mjs", "graders/harness/commands/watch.ts", "03"];
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const [command, ...args] = terminal ? ["script", "--quiet", "--return", "--flush", "--command", watchArgs.map(quote).join(" "), "/dev/null"] : watchArgs;
+  const session = spawn(command!, args, {
+    cwd: REPO_ROOT,
+    ...treeRoot(),
+    env: { ...clean, GRADE_TARGET: target, TMPDIR: tmp },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  session.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  session.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => session.once("exit", (code) => resolve(code)));
+  try {
+    await until("the first scoreboard", () => (out.includes("q to quit") ? true : undefined), 60_000);
+    session.stdin.write(keys);
+    expect(await exited).toBe(0);
+    expect(out).toContain("watch stopped.");
+    const groupAlive = () => {
+      try {
+        process.kill(-session.pid!, 0);
+        return true;
+      } catch {
+        return undefined;
+      }
+    };
+    if (process.platform !== "win32") await until("the process group to be gone", () => (groupAlive() ? undefined : true), 10_000);
+    expect(readdirSync(tmp).filter((name) => name.startsWith("grade-watch-"))).toEqual([]);
+  } finally {
+    killTree(session);
+  }
+}
+
+test("q (a line, from a pipe) quits: exit 0, no process left in its group, no temporary folder left", () => quitsOn("q\n", false), 120_000);
+
 for (const [key, name] of [["q", "q"], ["\u0003", "Ctrl-C"]] as const) {
-  test.runIf(hasScript)(`in a terminal, ${name} quits at once (one key, no Enter): exit 0, no temporary folder left`, async () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), "watch-pty-tmp-"));
-    const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-    const command = [process.execPath, "graders/harness/commands/launch.mjs", "graders/harness/commands/watch.ts", "03"].map(quote).join(" ");
-    const pty = spawn("script", ["--quiet", "--return", "--flush", "--command", command, "/dev/null"], {
-      cwd: REPO_ROOT,
-      ...treeRoot(),
-      env: { ...clean, GRADE_TARGET: target, TMPDIR: tmp },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let out = "";
-    pty.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    pty.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => pty.once("exit", (code) => resolve(code)));
-    try {
-      await until("the first scoreboard", () => (out.includes("q to quit") ? true : undefined), 60_000);
-      pty.stdin.write(key);
-      expect(await exited).toBe(0);
-      expect(out).toContain("watch stopped.");
-      expect(readdirSync(tmp).filter((n) => n.startsWith("grade-watch-"))).toEqual([]);
-    } finally {
-      killTree(pty);
-    }
-  }, 120_000);
+  test.runIf(hasScript)(`in a terminal, ${name} quits at once (one key, no Enter): exit 0, no process left, no temporary folder left`, () => quitsOn(key, true), 120_000);
 }

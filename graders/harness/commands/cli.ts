@@ -17,7 +17,7 @@
  * The `classroom` format is appended to its file (it is $GITHUB_OUTPUT); every other output is replaced.
  * The whole run is bounded by --deadline seconds (default 120): nothing it starts outlives it.
  */
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gradeBatch, gradebookCsv, parseShard } from "../engine/batch.ts";
@@ -193,7 +193,7 @@ export async function main(argv: string[]): Promise<number> {
   // The scoreboard also lists the learner's type errors (warnings, never points), found while the grade runs.
   const scoreboard = !options.format && !options.checks.length;
   const checker = scoreboard ? new TypeChecker() : undefined;
-  const typeErrors = checker?.check(learnerFiles(options.target, options.exercises));
+  const typeErrors = checker?.checkTarget(options.target, options.exercises);
   let report: GradeReport | undefined;
   try {
     [report] = await gradeIsolated([{ label: "grade", target: options.target, exercises: options.exercises, checks: options.checks }], {
@@ -228,12 +228,6 @@ export async function main(argv: string[]): Promise<number> {
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   console.log(forTerminal(renderScoreboard(report!, { color: style.color, verbose: options.verbose, ...(width ? { width } : {}) }), style));
   return exit(report!.score === report!.maxScore);
-}
-
-/** The graded files that exist: the exercises asked for (default: all) in the target folder. */
-function learnerFiles(target: string, exercises: readonly string[]): string[] {
-  const ids = exercises.length ? exercises : EXERCISES.map((e) => e.id);
-  return ids.map((id) => path.resolve(target, `${id}.ts`)).filter((file) => existsSync(file));
 }
 
 /** Writes one output: the classroom step outputs are appended ($GITHUB_OUTPUT collects every step's). */

@@ -2,13 +2,13 @@
  * npm run watch [-- <exercise>]: vitest in watch mode over the learner's files. After every run (every
  * save) the terminal shows the scoreboard, the progress bar and the next check to work on.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, watch } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { observeModule } from "../engine/collector.ts";
 import { DEFAULT_HANG_MS, applyHang, confirmPasses, createGradingVitest, graderFile, projectFor, withPool } from "../engine/engine.ts";
-import { EXERCISES, findExercise } from "../core/exercises.ts";
+import { findExercise } from "../core/exercises.ts";
 import { modifiedFiles } from "../core/integrity.ts";
 import { targetDir } from "../core/contract.ts";
 import { REPO_ROOT, displayDir, toPosixPath } from "../core/paths.ts";
@@ -40,9 +40,6 @@ const style = terminalStyle();
 
 const checker = new TypeChecker();
 onShutdown(() => checker.close());
-/** The files this session grades that exist. */
-const learnerFiles = () =>
-  (exercises.length ? exercises : EXERCISES.map((e) => e.id)).map((id) => path.join(target, `${id}.ts`)).filter((file) => existsSync(file));
 
 class WatchScoreboard implements Reporter {
   private started = 0;
@@ -54,7 +51,7 @@ class WatchScoreboard implements Reporter {
 
   onTestRunStart(): void {
     this.started = performance.now();
-    this.typeErrors = checker.check(learnerFiles());
+    this.typeErrors = checker.checkTarget(target, exercises);
     // This run's logs only: a pass is confirmed by the worker that ran it now (confirmPasses).
     for (const name of readdirSync(progressDir)) rmSync(path.join(progressDir, name), { force: true });
   }

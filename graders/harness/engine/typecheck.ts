@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { EXERCISES } from "../core/exercises.ts";
 import { REPO_ROOT, displayPath } from "../core/paths.ts";
 import type { TypeWarning } from "../report/report.ts";
 import { killTree, treeRoot } from "./process-tree.ts";
@@ -88,6 +89,12 @@ export class TypeChecker {
       child.on("error", () => done([]));
       child.on("close", (code) => done(code === 0 || code === 1 || code === 2 ? parseDiagnostics(output, REPO_ROOT) : []));
     });
+  }
+
+  /** The type errors in the graded files of `target` that exist: the exercises asked for (default: all). */
+  checkTarget(target: string, exercises: readonly string[]): Promise<TypeWarning[]> {
+    const ids = exercises.length ? exercises : EXERCISES.map((e) => e.id);
+    return this.check(ids.map((id) => path.resolve(target, `${id}.ts`)).filter((file) => existsSync(file)));
   }
 
   /** Stops a check still running. */
