@@ -39,7 +39,6 @@ const tty = process.stdout.isTTY;
 const style = terminalStyle();
 
 const checker = new TypeChecker();
-onShutdown(() => checker.close());
 
 class WatchScoreboard implements Reporter {
   private started = 0;

@@ -16,6 +16,7 @@ import { EXERCISES } from "../core/exercises.ts";
 import { REPO_ROOT, displayPath } from "../core/paths.ts";
 import type { TypeWarning } from "../report/report.ts";
 import { killTree, treeRoot } from "./process-tree.ts";
+import { onShutdown } from "./shutdown.ts";
 
 /** A type check still running after this long is given up: a warning must never hold up a grade. */
 const LIMIT_MS = 20_000;
@@ -78,11 +79,14 @@ export class TypeChecker {
     return new Promise((resolve) => {
       const child = spawn(tsc.command, [...tsc.args, ...OPTIONS, ...files], { cwd: REPO_ROOT, ...treeRoot(), stdio: ["ignore", "pipe", "pipe"] });
       this.running.add(child);
+      // Ctrl-C or SIGTERM on the command stops the compiler too (it runs in a process group of its own).
+      const cancelShutdown = onShutdown(() => killTree(child));
       let output = "";
       child.stdout.on("data", (d: Buffer) => (output += d.toString()));
       const timer = setTimeout(() => killTree(child), LIMIT_MS);
       const done = (warnings: TypeWarning[]) => {
         clearTimeout(timer);
+        cancelShutdown();
         this.running.delete(child);
         resolve(warnings);
       };
