@@ -15,6 +15,7 @@ import { useVirtualClock } from "./harness/authoring/clock.ts";
 import { diskFiles, diskFs, holdWrites, isDiskPath, readDiskFile, writeDiskFile } from "./harness/sandbox/disk.ts";
 import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
 import { defineExercise } from "./harness/authoring/grader.ts";
+import { recordTimeline } from "./harness/authoring/timeline.ts";
 import { HttpResponse, http, useNetwork } from "./harness/authoring/network.ts";
 import {
   DIR, LOGO, describeFile, describeRun, idealTimeline, newestFirst, oldestFirst, onRealDisk, pseudoRandomBytes, removeFromRealDisk,
@@ -66,6 +67,7 @@ function expectFile(file: string, bytes: Uint8Array, what: string): void {
 
 function expectWindow(report: WindowReport, count: number, limit: number, setup: string): void {
   const { problem, gates, run } = report;
+  recordTimeline({ title: setup, axis: "step", layout: "lanes", limit, observed: { spans: gates.spans }, expected: { spans: report.expected } });
   expectThat(!problem, {
     observed: `${setup}: in flight: ${gates.describeTimeline(limit)}; ${problem?.text}`,
     expected: `in flight: ${idealTimeline(count, limit)}, never more than ${limit} and ${limit} whenever that many downloads remain`,

@@ -15,17 +15,18 @@ import { settle, type LiveOutcome, useVirtualClock } from "./harness/authoring/c
 import { diskExists, writeDiskFile } from "./harness/sandbox/disk.ts";
 import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
 import { defineExercise } from "./harness/authoring/grader.ts";
+import { recordTimeline } from "./harness/authoring/timeline.ts";
 import { HttpResponse, http, useNetwork } from "./harness/authoring/network.ts";
 import {
-  ENRICH, IN, OUT, apiBody, canon, csvText, describe, describeWatched, expectedOutput, fixture, is, list, parseLines, people, readOut,
-  releaseEverything, sameIds, sameReport, thrownBy, untilStill, useEnrich, valueOf, type Options, type Row, type Run,
+  ENRICH, IN, OUT, apiBody, canon, csvText, describe, describeWatched, drainTimeline, expectedOutput, fixture, is, list, parseLines, people, readOut,
+  releaseEverything, sameIds, sameReport, thrownBy, untilStill, useEnrich, valueOf, windowTimeline, type Options, type Row, type Run,
 } from "./support/02-enrich-csv.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("02-enrich-csv");
 const clock = useVirtualClock();
 // A correct solution may drop the body of a 500 with `await res.body?.cancel()`: MSW's copy must not block it.
 const net = useNetwork({ drainResponseCopies: true });
-const { advanceBy, idle, enrichApi, gatedApi, runEnrich, startGated, drainGates } = useEnrich({ load, net, clock });
+const { advanceBy, idle, enrichApi, gatedApi, runEnrich, startGated, drainGates, sampleBackpressure } = useEnrich({ load, net, clock });
 
 // ---------------------------------------------------------------------------------------------------------
 // AsyncQueue
@@ -527,6 +528,7 @@ check("in-flight-default", "enrichCsv: keeps exactly 3 requests in flight by def
             : "default workers to 3 and start them all before waiting for any of them",
     });
     await drainGates(gates);
+    recordTimeline(windowTimeline(`10 rows, ${label}, the oldest request answered first`, gates, rows.map((r) => r[0]!), 3));
     expectThat(gates.peak <= 3, {
       observed: `with ${label}, while the requests were answered one by one, the in-flight counts were ${gates.describeTimeline(3)}`,
       expected: "never more than 3 at once",
@@ -552,6 +554,7 @@ check("in-flight-workers", "enrichCsv: keeps exactly `workers` requests in fligh
       hint: "start options.workers workers, each taking one row at a time from the queue",
     });
     await drainGates(gates);
+    recordTimeline(windowTimeline(`${n} rows, workers: ${workers}, the oldest request answered first`, gates, rows.map((r) => r[0]!), workers));
     expectThat(gates.peak <= workers, {
       observed: `with workers: ${workers}, the in-flight counts were ${gates.describeTimeline(workers)}`,
       expected: `never more than ${workers} at once`,
@@ -565,6 +568,7 @@ check("sliding-window", "enrichCsv: starts the next row as soon as any request f
   const { header, rows } = people(8);
   await startGated(csvText(header, rows), { workers: 3 });
   const counts = [gates.inFlight, ...(await drainGates(gates, { newestFirst: true, patient: true }))];
+  recordTimeline(windowTimeline("8 rows, 3 workers, the newest request answered first", gates, rows.map((r) => r[0]!), 3, true));
   const expected = [3, 3, 3, 3, 3, 3, 2, 1, 0];
   expectThat(list(counts) === list(expected), {
     observed: `with 3 workers and 8 rows, answering the newest request each time, the requests in flight were ${list(counts)} (initially, then after each answer)`,
@@ -574,9 +578,10 @@ check("sliding-window", "enrichCsv: starts the next row as soon as any request f
 });
 
 check("drain-timing", "enrichCsv: 30 rows × 100 ms with 3 workers resolve at exactly 1000 ms of virtual time, every line written", 2, async () => {
-  enrichApi(100);
+  const api = enrichApi(100);
   const { header, rows } = people(30);
   const run = await runEnrich(csvText(header, rows), { workers: 3 });
+  recordTimeline(drainTimeline("30 rows, every API call 100 ms, 3 workers", api, run, rows.map((r) => r[0]!), 3, 100));
   const o = run.outcome;
   expectThat(o.state === "fulfilled", {
     observed: `with 30 rows, every API call taking 100 ms and 3 workers, enrichCsv ${describe(o)}`,
@@ -631,6 +636,7 @@ check("backpressure", "enrichCsv: backpressure — the producer puts each row in
       const calls = counter.calls - before;
       // Each request is a row a worker took out of the queue.
       const taken = gates.requests.length;
+      recordTimeline(await sampleBackpressure(`40 rows, ${label}, the oldest request answered first`, gates, () => counter.calls - before, queueSize));
       await releaseEverything(gates);
       await idle();
       expectThat(calls > 0, {

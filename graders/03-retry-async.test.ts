@@ -7,12 +7,16 @@ import type * as Exercise from "../exercises/03-retry-async.ts";
 import { describeOutcome, harnessDelay, type Outcome, useVirtualClock } from "./harness/authoring/clock.ts";
 import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
 import { defineExercise } from "./harness/authoring/grader.ts";
+import { endOf, recordTimeline } from "./harness/authoring/timeline.ts";
+import type { Span, Track } from "./harness/core/timeline.ts";
 
 const { check, load } = defineExercise<typeof Exercise>("03-retry-async");
 const clock = useVirtualClock();
 
 /** What an attempt does: fail with a fresh Error (rejecting or throwing), reject with a given reason, or succeed. */
 type Step = "reject" | "throw" | { value: unknown } | { rejectWith: unknown };
+
+type Scripted = ReturnType<typeof scripted>;
 
 /** A scripted `fn`: what each attempt does, and a log of the calls it received. */
 function scripted(steps: Step[], attemptMs = 0) {
@@ -30,6 +34,8 @@ function scripted(steps: Step[], attemptMs = 0) {
   };
   return {
     fn,
+    steps,
+    attemptMs,
     calls,
     errors,
     /** Gaps between the end of one attempt and the start of the next. */
@@ -37,16 +43,45 @@ function scripted(steps: Step[], attemptMs = 0) {
   };
 }
 
-async function retry(fn: (attempt: number) => Promise<unknown>, maxAttempts: number, backoffMs: number, maxMs?: number) {
+/** Calls retryAsync with a scripted fn in virtual time; the schedule it kept is recorded for the report's picture. */
+async function retry(s: Scripted, maxAttempts: number, backoffMs: number, maxMs?: number) {
   const { retryAsync } = await load();
-  return clock.run(() => retryAsync(fn, maxAttempts, backoffMs), maxMs === undefined ? {} : { maxMs });
+  const t0 = clock.now();
+  const o = await clock.run(() => retryAsync(s.fn, maxAttempts, backoffMs), maxMs === undefined ? {} : { maxMs });
+  const expected = referenceSchedule(s.steps, maxAttempts, backoffMs, s.attemptMs);
+  if (s.calls.length > 1 || (expected?.spans?.length ?? 0) > 1) {
+    recordTimeline({
+      title: `maxAttempts ${maxAttempts}, backoffMs ${backoffMs}${s.attemptMs ? `, each attempt taking ${s.attemptMs} ms` : ""}`,
+      axis: "ms",
+      layout: "sequence",
+      observed: { spans: s.calls.map((c, i) => ({ label: `attempt ${i + 1}`, start: c.at - t0, end: c.at - t0 + s.attemptMs, failed: !succeeds(s.steps[i]) })), end: endOf(o) },
+      ...(expected ? { expected } : {}),
+    });
+  }
+  return o;
+}
+
+const succeeds = (step: Step | undefined) => typeof step === "object" && "value" in step;
+
+/** What a correct retryAsync does with this script: attempt, wait backoffMs × 2^(k−1) after failure k, stop at success or maxAttempts. */
+function referenceSchedule(steps: Step[], maxAttempts: number, backoffMs: number, attemptMs: number): Track | undefined {
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || !Number.isFinite(backoffMs) || backoffMs < 0) return undefined;
+  const spans: Span[] = [];
+  let t = 0;
+  for (let k = 1; ; k++) {
+    const ok = succeeds(steps[k - 1]);
+    spans.push({ label: `attempt ${k}`, start: t, end: t + attemptMs, failed: !ok });
+    t += attemptMs;
+    if (ok || k === maxAttempts) return { spans, end: { at: t, label: ok ? "resolved" : "rejected" } };
+    t += backoffMs * 2 ** (k - 1);
+  }
 }
 
 const describe = (o: Outcome<unknown>) => describeOutcome(o, { stuck: "is a promise never resolved?", runaway: "retrying forever?" });
 
 check("first-success", "resolves with fn's value at once when the first attempt succeeds", 2, async () => {
   const s = scripted([{ value: "data" }]);
-  const o = await retry(s.fn, 3, 100);
+  const o = await retry(s, 3, 100);
   expectThat(o.state === "fulfilled" && o.value === "data" && o.at === 0, {
     observed: describe(o),
     expected: `to resolve with "data" at 0 ms`,
@@ -61,7 +96,7 @@ check("first-success", "resolves with fn's value at once when the first attempt 
 
 check("exact-backoff", "waits 100, 200, 400 ms between attempts (backoffMs × 2^(k−1))", 4, async () => {
   const s = scripted(["reject", "reject", "reject", "reject"]);
-  await retry(s.fn, 4, 100);
+  await retry(s, 4, 100);
   const waits = s.waits();
   expectThat(show(waits) === show([100, 200, 400]), {
     observed: `with backoffMs 100 and 4 failing attempts, waited ${show(waits)} ms between attempts`,
@@ -72,7 +107,7 @@ check("exact-backoff", "waits 100, 200, 400 ms between attempts (backoffMs × 2^
 
 check("other-base", "scales the schedule with backoffMs and waits after each failure (30 → 30, 60, 120, 240, 480)", 3, async () => {
   const s = scripted(Array<Step>(6).fill("reject"), 25);
-  await retry(s.fn, 6, 30);
+  await retry(s, 6, 30);
   const waits = s.waits();
   expectThat(show(waits) === show([30, 60, 120, 240, 480]), {
     observed: `with backoffMs 30 and attempts that each take 25 ms to fail, waited ${show(waits)} ms from each failure to the next attempt`,
@@ -83,7 +118,7 @@ check("other-base", "scales the schedule with backoffMs and waits after each fai
 
 check("attempt-numbers", "passes the attempt number 1, 2, 3 … to fn", 2, async () => {
   const s = scripted(["reject", "reject", "reject", { value: "ok" }]);
-  await retry(s.fn, 4, 10);
+  await retry(s, 4, 10);
   const attempts = s.calls.map((c) => c.attempt);
   expectThat(show(attempts) === show([1, 2, 3, 4]), {
     observed: `fn received ${show(attempts)}`,
@@ -94,7 +129,7 @@ check("attempt-numbers", "passes the attempt number 1, 2, 3 … to fn", 2, async
 
 check("resolves-on-success", "resolves with the value as soon as a later attempt succeeds", 2, async () => {
   const s = scripted(["reject", "reject", { value: "third time lucky" }, { value: "too far" }]);
-  const o = await retry(s.fn, 5, 100);
+  const o = await retry(s, 5, 100);
   expectThat(o.state === "fulfilled" && o.value === "third time lucky" && o.at === 300 && s.calls.length === 3, {
     observed: `after 2 failures and a success: ${describe(o)}, with ${plural(s.calls.length, "call")}`,
     expected: `to resolve with "third time lucky" at 300 ms (100 + 200) after 3 calls`,
@@ -105,7 +140,7 @@ check("resolves-on-success", "resolves with the value as soon as a later attempt
 check("call-count", "calls fn exactly maxAttempts times when every attempt fails", 2, async () => {
   for (const max of [3, 1]) {
     const s = scripted([]);
-    await retry(s.fn, max, 10);
+    await retry(s, max, 10);
     expectThat(s.calls.length === max, {
       observed: `with maxAttempts ${max}, fn was called ${plural(s.calls.length, "time")}`,
       expected: `${plural(max, "call")}`,
@@ -116,7 +151,7 @@ check("call-count", "calls fn exactly maxAttempts times when every attempt fails
 
 check("no-final-wait", "rejects right after the last attempt fails, without a final wait", 3, async () => {
   const s = scripted([]);
-  const o = await retry(s.fn, 3, 100);
+  const o = await retry(s, 3, 100);
   expectThat(o.state === "rejected" && o.at === 300, {
     observed: `with 3 failing attempts and backoffMs 100: ${describe(o)}`,
     expected: "to reject at 300 ms (waits of 100 and 200 ms; none after the last attempt)",
@@ -127,7 +162,7 @@ check("no-final-wait", "rejects right after the last attempt fails, without a fi
 
 check("same-error", "rejects with the last attempt's error object itself", 3, async () => {
   const s = scripted([]);
-  const o = await retry(s.fn, 3, 10);
+  const o = await retry(s, 3, 10);
   const last = s.errors[2];
   const which = o.state === "rejected" ? s.errors.indexOf(o.reason as Error) : -1;
   expectThat(o.state === "rejected" && o.reason === last, {
@@ -139,14 +174,14 @@ check("same-error", "rejects with the last attempt's error object itself", 3, as
 
 check("sync-throw", "retries when fn throws synchronously", 2, async () => {
   const s = scripted(["throw", "throw", { value: "ok" }]);
-  const o = await retry(s.fn, 3, 100);
+  const o = await retry(s, 3, 100);
   expectThat(o.state === "fulfilled" && o.value === "ok" && o.at === 300, {
     observed: `fn threw synchronously twice, then returned "ok": ${describe(o)}`,
     expected: `to resolve with "ok" at 300 ms`,
     hint: "call fn inside the try block (or in an async function) so a synchronous throw is caught too",
   });
   const t = scripted(["throw", "throw"]);
-  const last = await retry(t.fn, 2, 10);
+  const last = await retry(t, 2, 10);
   expectThat(last.state === "rejected" && last.reason === t.errors[1], {
     observed: `fn threw synchronously on both of 2 attempts: ${describe(last)}`,
     expected: `to reject with the error thrown by attempt 2, ${showError(t.errors[1])}`,
@@ -158,7 +193,7 @@ check("validation", "rejects with RangeError for a bad maxAttempts or backoffMs,
   const bad: [number, number][] = [[0, 100], [-1, 100], [2.5, 100], [NaN, 100], [Infinity, 100], [3, -1], [3, NaN], [3, Infinity]];
   for (const [maxAttempts, backoffMs] of bad) {
     const s = scripted([{ value: "ok" }]);
-    const o = await retry(s.fn, maxAttempts, backoffMs);
+    const o = await retry(s, maxAttempts, backoffMs);
     expectThat(o.state === "rejected" && o.reason instanceof RangeError && s.calls.length === 0, {
       observed: `retryAsync(fn, ${maxAttempts}, ${backoffMs}) ${describe(o)}${s.calls.length ? ` and called fn ${plural(s.calls.length, "time")}` : ""}`,
       expected: "a promise rejected with a RangeError, and fn never called",
@@ -169,7 +204,7 @@ check("validation", "rejects with RangeError for a bad maxAttempts or backoffMs,
 
 check("zero-backoff", "accepts backoffMs 0 and retries without waiting", 1, async () => {
   const s = scripted(["reject", "reject", { value: "ok" }]);
-  const o = await retry(s.fn, 3, 0);
+  const o = await retry(s, 3, 0);
   expectThat(o.state === "fulfilled" && o.value === "ok" && o.at === 0 && s.calls.length === 3, {
     observed: `with backoffMs 0: ${describe(o)} after ${plural(s.calls.length, "call")}`,
     expected: `to resolve with "ok" at 0 ms after 3 calls`,
@@ -180,7 +215,7 @@ check("zero-backoff", "accepts backoffMs 0 and retries without waiting", 1, asyn
 check("any-value", "resolves with whatever fn resolves with, falsy values included (undefined, 0, null, \"\", false)", 1, async () => {
   for (const value of [undefined, 0, null, "", false]) {
     const s = scripted([{ value }, { value: "retried" }]);
-    const o = await retry(s.fn, 3, 100);
+    const o = await retry(s, 3, 100);
     expectThat(o.state === "fulfilled" && Object.is(o.value, value) && o.at === 0 && s.calls.length === 1, {
       observed: `the first attempt resolved with ${show(value)}: ${describe(o)}, after ${plural(s.calls.length, "call")}`,
       expected: `to resolve with ${show(value)} at 0 ms, after 1 call`,
@@ -192,7 +227,7 @@ check("any-value", "resolves with whatever fn resolves with, falsy values includ
 check("any-reason", "treats any rejection as a failure whatever its reason (undefined, null, 0, \"\"), and rejects with that reason itself", 1, async () => {
   for (const reason of [undefined, null, 0, ""]) {
     const s = scripted(Array<Step>(6).fill({ rejectWith: reason }));
-    const o = await retry(s.fn, 3, 100);
+    const o = await retry(s, 3, 100);
     expectThat(o.state === "rejected" && Object.is(o.reason, reason), {
       observed: `with 3 attempts that each rejected with ${show(reason)}: ${describe(o)}, after ${plural(s.calls.length, "call")}`,
       expected: `to retry, then reject with ${show(reason)} itself`,
@@ -203,7 +238,7 @@ check("any-reason", "treats any rejection as a failure whatever its reason (unde
 
 check("long-schedule", "keeps doubling with no cap: 12 attempts with backoffMs 1000 wait 1 s, 2 s, … 1024 s", 1, async () => {
   const s = scripted(Array<Step>(12).fill("reject"));
-  const o = await retry(s.fn, 12, 1000);
+  const o = await retry(s, 12, 1000);
   const expected = Array.from({ length: 11 }, (_, i) => 1000 * 2 ** i);
   const waits = s.waits();
   expectThat(o.state === "rejected" && JSON.stringify(waits) === JSON.stringify(expected), {
@@ -216,7 +251,7 @@ check("long-schedule", "keeps doubling with no cap: 12 attempts with backoffMs 1
 check("slow-attempts", "waits for each attempt however long it takes (no timeout per attempt)", 1, async () => {
   const tenMinutes = 10 * 60_000;
   const s = scripted(["reject", { value: "slow but fine" }], tenMinutes);
-  const o = await retry(s.fn, 3, 100, 3 * 3_600_000);
+  const o = await retry(s, 3, 100, 3 * 3_600_000);
   expectThat(o.state === "fulfilled" && o.value === "slow but fine" && o.at >= 2 * tenMinutes && s.calls.length === 2, {
     observed: `with attempts that each take 10 minutes to settle (the first fails, the second succeeds): ${describe(o)}, after ${plural(s.calls.length, "call")}`,
     expected: `to resolve with "slow but fine" after 2 calls, once the second attempt succeeded (about 20 minutes in)`,

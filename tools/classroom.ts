@@ -6,7 +6,7 @@
  * One step grades once (the engine runs once, every check, bounded by --deadline) and writes, from that
  * one report: the scoreboard with every check's message and hint (the log), the job summary, the JSON
  * report, and the reporter's inputs as step outputs, one runner per check worth its points
- * (formats.ts, `toClassroomOutputs`). Then the reporter, classroom-resources/autograding-grading-reporter,
+ * (formats.ts, `toClassroomOutputs`), and the HTML report, uploaded and linked from the summary. Then the reporter, classroom-resources/autograding-grading-reporter,
  * the action GitHub Classroom reads: its "Points X/Y" is exactly `npm test`'s total.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -33,6 +33,9 @@ export interface CheckInfo {
 export const GRADE_DEADLINE = 300;
 export const GRADE_STEP_ID = "grade";
 export const REPORT_FILE = "reports/grade.json";
+/** The report with pictures (html.ts): uploaded on its own, unzipped, and linked from the job summary. */
+export const HTML_FILE = "reports/grade.html";
+export const HTML_STEP_ID = "html-report";
 
 /** Every graded check, in declaration order, from a report of the graders (see collectChecks). */
 export function checksOf(report: GradeReport): { checks: CheckInfo[]; warnings: string[] } {
@@ -65,7 +68,7 @@ export function runnersOf(checks: readonly CheckInfo[]): ExpectedRunner[] {
 export function gradeCommand(): string {
   return (
     `node --import tsx graders/harness/commands/cli.ts --verbose --exit-zero --deadline ${GRADE_DEADLINE} --json ${REPORT_FILE}` +
-    ` --also markdown="$GITHUB_STEP_SUMMARY" --also classroom="$GITHUB_OUTPUT"`
+    ` --also html=${HTML_FILE} --also markdown="$GITHUB_STEP_SUMMARY" --also classroom="$GITHUB_OUTPUT"`
   );
 }
 
@@ -102,6 +105,20 @@ export function renderWorkflow(runners: readonly ExpectedRunner[]): string {
             if: "always()",
             uses: "actions/upload-artifact@v7",
             with: { name: "grade-report", path: REPORT_FILE, "if-no-files-found": "warn" },
+          },
+          {
+            name: "Upload the HTML report",
+            id: HTML_STEP_ID,
+            if: "always()",
+            uses: "actions/upload-artifact@v7",
+            // One file, not zipped (v7's archive: false): the summary's link opens grade.html itself.
+            with: { path: HTML_FILE, archive: false, "if-no-files-found": "warn" },
+          },
+          {
+            name: "Link the HTML report from the job summary",
+            if: `always() && steps.${HTML_STEP_ID}.outputs.artifact-url != ''`,
+            env: { REPORT_URL: `\${{ steps.${HTML_STEP_ID}.outputs.artifact-url }}` },
+            run: 'echo "[The grade report with pictures of your code\'s timelines (grade.html)]($REPORT_URL)" >> "$GITHUB_STEP_SUMMARY"',
           },
         ],
       },

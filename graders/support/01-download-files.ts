@@ -11,6 +11,7 @@ import { settle, type LiveOutcome, type VirtualClock } from "../harness/authorin
 import { plural, show, showError } from "../harness/authoring/feedback.ts";
 import { Gates, HttpResponse, StreamedBodies, http, type HeldRequest, type MockNetwork } from "../harness/authoring/network.ts";
 import { diskFiles, diskFs, heldWrites } from "../harness/sandbox/disk.ts";
+import { slidingWindowSpans, type Span } from "../harness/core/timeline.ts";
 import { realFs } from "../harness/sandbox/real-fs.ts";
 
 type Options = Exercise.DownloadOptions;
@@ -128,6 +129,8 @@ export const newestFirst: Pick = (waiting) => waiting[waiting.length - 1]!;
 export interface WindowReport {
   run: Run;
   gates: Gates;
+  /** The same scenario with a sliding window: each answer starts the next download. */
+  expected: Span[];
   /** The first moment the number in flight was wrong. */
   problem?: { text: string; kind: "over" | "under" };
 }
@@ -307,7 +310,8 @@ export function useDownloads({ load, net, clock }: { load: () => Promise<typeof 
       if (!gates.waiting.length) break;
       pick(gates.waiting).release();
     }
-    return { run, gates, problem };
+    const label = (i: number) => urls[i]!.split("/").pop()!;
+    return { run, gates, problem, expected: slidingWindowSpans(count, limit, pick === newestFirst, label) };
   }
 
   return { start, download, flush, gated, streamed, serve, driveWindow };

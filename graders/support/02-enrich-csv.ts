@@ -9,10 +9,12 @@ import type * as Exercise from "../../exercises/02-enrich-csv.ts";
 import { describeOutcome, harnessDelay, settle, stateOf, type LiveOutcome, type Outcome, type VirtualClock } from "../harness/authoring/clock.ts";
 import { show, showError } from "../harness/authoring/feedback.ts";
 import { Gates, HttpResponse, http, type MockNetwork } from "../harness/authoring/network.ts";
+import { endOf } from "../harness/authoring/timeline.ts";
 import { isNotImplemented } from "../harness/core/errors.ts";
 import { lf } from "../harness/core/text.ts";
 import { diskFs, readDiskFile, writeDiskFile } from "../harness/sandbox/disk.ts";
 import { realFs } from "../harness/sandbox/real-fs.ts";
+import { slidingWindowSpans, type Series, type Span, type Timeline } from "../harness/core/timeline.ts";
 
 /** A fixture of this exercise, as text with LF line ends. */
 export const fixture = (name: string) => lf(realFs.readFileSync(new URL(`../../fixtures/02-enrich-csv/${name}`, import.meta.url), "utf8"));
@@ -163,10 +165,14 @@ export interface Recorder {
   ids: string[];
   /** Requests received and not answered yet. */
   active: number;
+  /** Each request from its arrival to its answer, in virtual ms. */
+  spans: Span[];
 }
 
 export interface Run {
   outcome: Outcome<Exercise.EnrichReport>;
+  /** The virtual time the run started at (`outcome.at` counts from it). */
+  startedAt: number;
   /** The output file at the moment the promise resolved. */
   atResolve: string | undefined;
   /** The output file once I/O settled after the run. */
@@ -194,18 +200,21 @@ export function useEnrich({ load, net, clock }: { load: () => Promise<typeof Exe
 
   /** An API answering every id with apiBody(id), after `ms` of virtual time. */
   function enrichApi(ms = 0): Recorder {
-    const rec: Recorder = { ids: [], active: 0 };
+    const rec: Recorder = { ids: [], active: 0, spans: [] };
     net.use(
       http.get(ENRICH, async ({ request }) => {
         const url = new URL(request.url);
         const id = url.searchParams.get("id") ?? "";
+        const span: Span = { label: id, start: clock.now() };
         rec.ids.push(id);
+        rec.spans.push(span);
         rec.active++;
         try {
           if (ms) await harnessDelay(ms);
           return HttpResponse.json(apiBody(id));
         } finally {
           rec.active--;
+          span.end = clock.now();
         }
       }),
     );
@@ -214,7 +223,8 @@ export function useEnrich({ load, net, clock }: { load: () => Promise<typeof Exe
 
   /** Requests held until the test releases them (answered with apiBody(id)). */
   function gatedApi(): Gates {
-    const gates = new Gates((request) => HttpResponse.json(apiBody(new URL(request.url).searchParams.get("id") ?? "")));
+    const idOf = (url: URL) => url.searchParams.get("id") ?? "";
+    const gates = new Gates((request) => HttpResponse.json(apiBody(idOf(new URL(request.url)))), idOf);
     net.use(gates.handler(ENRICH));
     return gates;
   }
@@ -225,6 +235,7 @@ export function useEnrich({ load, net, clock }: { load: () => Promise<typeof Exe
     diskFs().mkdirSync("/data", { recursive: true }); // the output folder exists, even when the input does not
     if (input !== undefined) writeDiskFile(files.input, input);
     let atResolve: string | undefined;
+    const startedAt = clock.now();
     const outcome = await clock.run(
       () =>
         Promise.resolve(enrichCsv(files.input, files.output, { apiUrl: API, ...options })).then((report) => {
@@ -235,7 +246,7 @@ export function useEnrich({ load, net, clock }: { load: () => Promise<typeof Exe
       { maxTimers: 3_000, maxMs: 600_000 },
     );
     await settle();
-    return { outcome, atResolve, output: readOut(files.output) };
+    return { outcome, startedAt, atResolve, output: readOut(files.output) };
   }
 
   /** Starts enrichCsv on `input` and lets it go as far as it can without any answer; watches its promise. */
@@ -262,5 +273,58 @@ export function useEnrich({ load, net, clock }: { load: () => Promise<typeof Exe
     return counts;
   }
 
-  return { advanceBy, idle, enrichApi, gatedApi, runEnrich, startGated, drainGates };
+  /**
+   * After a backpressure measurement: answers the held requests one at a time and samples, after each answer,
+   * how many put() calls the producer had made and how far ahead of the workers it was (puts − rows taken).
+   */
+  async function sampleBackpressure(title: string, gates: Gates, puts: () => number, queueSize: number): Promise<Timeline> {
+    const made: Series = { label: "put() calls so far", points: [] };
+    const ahead: Series = { label: "ahead of the workers (in the queue or waiting to get in)", points: [] };
+    const bound: Series = { label: `most allowed ahead: queueSize + 1 = ${queueSize + 1}`, points: [], bound: true };
+    const sample = (x: number) => {
+      made.points.push([x, puts()]);
+      ahead.points.push([x, puts() - gates.requests.length]);
+      bound.points.push([x, queueSize + 1]);
+    };
+    sample(0);
+    for (let step = 1; step <= 60 && gates.inFlight > 0; step++) {
+      await gates.release();
+      await idle();
+      sample(step);
+    }
+    return { title, axis: "step", layout: "lanes", observed: { series: [made, ahead, bound] } };
+  }
+
+  return { advanceBy, idle, enrichApi, gatedApi, runEnrich, startGated, drainGates, sampleBackpressure };
+}
+
+/** The picture of a gated run: each row's request in worker lanes, against a sliding window of `workers`. */
+export function windowTimeline(title: string, gates: Gates, ids: readonly string[], workers: number, newestFirst = false): Timeline {
+  return {
+    title,
+    axis: "step",
+    layout: "lanes",
+    limit: workers,
+    observed: { spans: gates.spans },
+    expected: { spans: slidingWindowSpans(ids.length, workers, newestFirst, (i) => ids[i]!) },
+  };
+}
+
+/** The picture of a run against an API that answers after `ms`: the requests over time, and when it settled. */
+export function drainTimeline(title: string, api: Recorder, run: Run, ids: readonly string[], workers: number, ms: number): Timeline {
+  const rounds = Math.ceil(ids.length / workers);
+  return {
+    title,
+    axis: "ms",
+    layout: "lanes",
+    limit: workers,
+    observed: {
+      spans: api.spans.map((s) => ({ ...s, start: s.start - run.startedAt, ...(s.end === undefined ? {} : { end: s.end - run.startedAt }) })),
+      end: endOf(run.outcome),
+    },
+    expected: {
+      spans: ids.map((id, i) => ({ label: id, start: Math.floor(i / workers) * ms, end: (Math.floor(i / workers) + 1) * ms })),
+      end: { at: rounds * ms, label: "resolved" },
+    },
+  };
 }

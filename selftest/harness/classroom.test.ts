@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { checksOf, GRADE_DEADLINE, REPORT_FILE, renderWorkflow, runnersOf, WORKFLOW_FILE, type CheckInfo } from "../../tools/classroom.ts";
+import { checksOf, GRADE_DEADLINE, HTML_FILE, HTML_STEP_ID, REPORT_FILE, renderWorkflow, runnersOf, WORKFLOW_FILE, type CheckInfo } from "../../tools/classroom.ts";
 import { EXERCISES } from "../../graders/harness/core/exercises.ts";
 import { exportTemplate } from "../../tools/export.ts";
 import { RUNNERS_ENV, decodeRunners, type RunnerResult } from "../../graders/harness/report/formats.ts";
@@ -111,20 +111,23 @@ describe("the committed workflow", () => {
     const job = workflow.jobs["run-autograding-tests"]!;
     expect(job["runs-on"]).toBe("ubuntu-latest");
     expect(job.if).toBe("github.actor != 'github-classroom[bot]'");
-    const [checkout, node, install, grade, reporter, upload, ...rest] = job.steps;
+    const [checkout, node, install, grade, reporter, upload, uploadHtml, link, ...rest] = job.steps;
     expect(checkout!.uses).toBe("actions/checkout@v6");
     expect(node).toMatchObject({ uses: "actions/setup-node@v6", with: { "node-version": 24, cache: "npm" } });
     expect(install).toMatchObject({ run: "npm ci" });
     expect(grade!.id).toBe("grade");
     expect(reporter!.uses).toBe(REPORTER);
     expect(upload).toMatchObject({ if: "always()", uses: "actions/upload-artifact@v7", with: { path: REPORT_FILE } });
+    // v7 uploads one file unzipped (archive: false), so the summary's link opens the page itself.
+    expect(uploadHtml).toMatchObject({ id: HTML_STEP_ID, if: "always()", uses: "actions/upload-artifact@v7", with: { path: HTML_FILE, archive: false } });
+    expect(link).toMatchObject({ if: `always() && steps.${HTML_STEP_ID}.outputs.artifact-url != ''`, env: { REPORT_URL: `\${{ steps.${HTML_STEP_ID}.outputs.artifact-url }}` } });
     expect(rest).toEqual([]);
   });
 
   test("one grade step runs the engine once, bounded, writing the log, the summary, the JSON report and the reporter's inputs", () => {
     const grade = stepsOf(workflow).find((s) => s.id === "grade")!;
     expect(grade.run).toBe(
-      `node --import tsx graders/harness/commands/cli.ts --verbose --exit-zero --deadline ${GRADE_DEADLINE} --json ${REPORT_FILE} --also markdown="$GITHUB_STEP_SUMMARY" --also classroom="$GITHUB_OUTPUT"`,
+      `node --import tsx graders/harness/commands/cli.ts --verbose --exit-zero --deadline ${GRADE_DEADLINE} --json ${REPORT_FILE} --also html=${HTML_FILE} --also markdown="$GITHUB_STEP_SUMMARY" --also classroom="$GITHUB_OUTPUT"`,
     );
     expect(grade["timeout-minutes"]! * 60).toBeGreaterThan(GRADE_DEADLINE);
     expect(workflow.jobs["run-autograding-tests"]!["timeout-minutes"]).toBeGreaterThan(grade["timeout-minutes"]!);
@@ -199,6 +202,9 @@ interface CaseRun {
   reporterEnv: Record<string, string>;
   runners: string;
   log: string;
+  /** The HTML report the grade step wrote, and the job summary once the link step ran. */
+  html: string;
+  summary: string;
 }
 
 describe("the workflow's grade step, run locally", () => {
@@ -208,6 +214,7 @@ describe("the workflow's grade step, run locally", () => {
     const steps = stepsOf(parse(readFileSync(WORKFLOW_FILE, "utf8")) as Workflow);
     const grade = steps.find((s) => s.id === "grade")!;
     const reporter = steps.find((s) => s.uses === REPORTER)!;
+    const link = steps[steps.findIndex((s) => s.id === HTML_STEP_ID) + 1]!;
     for (const c of CASES) {
       const dir = learnerCopy(c.files);
       dirs.push(dir);
@@ -219,8 +226,18 @@ describe("the workflow's grade step, run locally", () => {
       const outputs = readOutputs(output);
       // ${{ steps.grade.outputs.X }} → the value the step wrote.
       const reporterEnv = Object.fromEntries(Object.entries(reporter.env!).map(([k, v]) => [k, outputs[/outputs\.(\w+)/.exec(v)![1]!] ?? ""]));
+      const html = existsSync(path.join(dir, HTML_FILE)) ? readFileSync(path.join(dir, HTML_FILE), "utf8") : "";
+      await runStep(link.run!, dir, { REPORT_URL: "https://github.com/o/r/actions/runs/1/artifacts/2", GITHUB_STEP_SUMMARY: summary }, 1);
       const own = await runStep(`node --import tsx graders/harness/commands/cli.ts --json npm-test.json`, dir, {}, 5);
-      runs.push({ name: c.name, npmTest: JSON.parse(readFileSync(path.join(dir, "npm-test.json"), "utf8")) as GradeReport, reporterEnv, runners: String(reporter.with!.runners), log: step.out + own.out });
+      runs.push({
+        name: c.name,
+        npmTest: JSON.parse(readFileSync(path.join(dir, "npm-test.json"), "utf8")) as GradeReport,
+        reporterEnv,
+        runners: String(reporter.with!.runners),
+        log: step.out + own.out,
+        html,
+        summary: readFileSync(summary, "utf8"),
+      });
     }
   }, 600_000);
   afterAll(() => {
@@ -246,6 +263,13 @@ describe("the workflow's grade step, run locally", () => {
           expect(`${ex.id}/${t.id} ${res.tests[0]!.score}/${res.max_score} ${res.status}`).toBe(`${ex.id}/${t.id} ${t.points}/${t.maxPoints} ${t.status === "passed" ? "pass" : "fail"}`);
         }
       }
+    }
+  });
+
+  test("the HTML report is written by the same grade, and the job summary links to its upload", () => {
+    for (const r of runs) {
+      expect(r.html, r.name).toContain(`<h1>Grade: ${r.npmTest.score}/${r.npmTest.maxScore}</h1>`);
+      expect(r.summary, r.name).toContain("(https://github.com/o/r/actions/runs/1/artifacts/2)");
     }
   });
 

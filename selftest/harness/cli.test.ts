@@ -9,6 +9,7 @@ test("defaults: every exercise of exercises/", () => {
     exercises: [],
     checks: [],
     json: undefined,
+    html: false,
     format: undefined,
     out: undefined,
     also: [],

@@ -23,6 +23,7 @@ import { escapeMessage, takeEscapes } from "../sandbox/escapes.ts";
 import { changedIntrinsics, intrinsicsMessage, race, restoreIntrinsics } from "../sandbox/intrinsics.ts";
 import { findLeaks, leakMessage } from "./leaks.ts";
 import { signatureNote } from "./signature.ts";
+import { takeTimelines } from "./timeline.ts";
 import { realFs } from "../sandbox/real-fs.ts";
 import { progressRecorder } from "../core/progress.ts";
 import { exerciseFile, onlyChecks, type CheckMeta } from "../core/contract.ts";
@@ -126,12 +127,15 @@ export function defineExercise<M extends object>(id: string) {
       seen.exit = undefined;
       seen.leak = undefined;
       takeEscapes(); // errors from before this check are not its fault
+      takeTimelines();
       recordProgress({ event: "start", check: title });
       try {
         let failure: unknown;
         await bounded(body).catch((error: unknown) => (failure = error));
         await settle(); // let an unhandled rejection of this check surface
         if (seen.leak) task.meta.leak = seen.leak;
+        const timelines = takeTimelines();
+        if (timelines.length) task.meta.timelines = timelines;
         const escaped = takeEscapes();
         if (escaped.length && !(failure instanceof GradingError)) failure = new CheckFailureText(escapeMessage(escaped[0]));
         const changed = changedIntrinsics();

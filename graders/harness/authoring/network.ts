@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { settle } from "./clock.ts";
 import { listSome, plural } from "../core/text.ts";
 import { addLeakProbe } from "./leaks.ts";
+import { inFlightAtStarts, peakOf, type Span } from "../core/timeline.ts";
 
 export { http, HttpResponse };
 
@@ -124,38 +125,56 @@ export interface HeldRequest {
 
 /**
  * Gated requests: every request matching the handler waits until `release()`, then gets `respond(request)`.
- * `inFlight` counts requests received and not yet released; `timeline` records the in-flight count after
- * each arrival, for messages like "in flight: 1 2 3 4 5 6 (limit 5)".
+ * Each request is recorded as a span (core/timeline.ts) on a step axis: it starts at the number of
+ * releases so far and ends at the release that let it go. The in-flight counts of messages like
+ * "in flight: 1 2 3 4 5 6 (limit 5)" and the pictures of the HTML report are both made from those spans.
  */
 export class Gates {
   readonly requests: HeldRequest[] = [];
-  readonly timeline: number[] = [];
-  peak = 0;
+  /** One per request, in arrival order; `failed` once its answer was an error. */
+  readonly spans: Span[] = [];
+  private step = 0;
 
-  constructor(private readonly respond: (request: Request) => Response | Promise<Response>) {}
+  constructor(
+    private readonly respond: (request: Request) => Response | Promise<Response>,
+    private readonly label: (url: URL) => string = (url) => url.pathname.split("/").pop() || url.pathname,
+  ) {}
 
   /** An MSW handler for `method url` that holds each request on a gate. */
   handler(url: string, method: "get" | "all" = "get"): HttpHandler {
     return http[method](url, async ({ request }) => {
       let open!: () => void;
       const opened = new Promise<void>((resolve) => (open = resolve));
+      const span: Span = { label: this.label(new URL(request.url)), start: this.step };
       const held = {
         url: new URL(request.url),
         method: request.method,
         index: this.requests.length,
         released: false,
         release: () => {
+          if (held.released) return;
           held.released = true;
+          span.end = ++this.step;
           open();
         },
       };
       this.requests.push(held);
-      const now = this.inFlight;
-      this.timeline.push(now);
-      this.peak = Math.max(this.peak, now);
+      this.spans.push(span);
       await opened;
-      return this.respond(request);
+      const response = await this.respond(request);
+      if (response.type === "error" || response.status >= 400) span.failed = true;
+      return response;
     });
+  }
+
+  /** The number in flight at each request's arrival, that request included. */
+  get timeline(): number[] {
+    return inFlightAtStarts(this.spans);
+  }
+
+  /** The most requests in flight at once. */
+  get peak(): number {
+    return peakOf(this.spans);
   }
 
   get inFlight(): number {

@@ -5,9 +5,10 @@
  *   npm test -- 03                             only exercise 03 (number, name or id)
  *   npm run grade -- --target solutions        grade another folder (inside or outside the repo)
  *   npm run grade -- --target solutions --json r.json   also write the JSON report
+ *   npm test -- --html                         also write reports/grade.html, the report with pictures (html.ts)
  *   npm run grade -- --check 03-retry-async/exact-backoff   one check (a CI step): exit 0 iff it ran and passed
  *   npm run grade -- --format gradescope --out results.json  another format (gradescope, junit, markdown, json,
- *                                              classroom, classroom50); without --out it is printed instead of the scoreboard
+ *                                              classroom, classroom50, html); without --out it is printed instead of the scoreboard
  *   npm run grade -- --also markdown=summary.md --also json=r.json   more outputs of the same grade
  *   npm run grade -- --format classroom50 --out result.json [--classroom50-local]   Classroom 50 (classroom50.ts)
  *   npm run grade -- --submissions <dir> [--out <folder>] [--shard 1/4]   a whole class (batch.ts)
@@ -28,18 +29,20 @@ import { EXERCISES, findExercise } from "../core/exercises.ts";
 import { classroom50Identity, IdentityError, type Classroom50Identity } from "../report/classroom50.ts";
 import { FORMATS, RUNNERS_ENV, decodeRunners, formatReport, isFormat, type Format, type FormatContext } from "../report/formats.ts";
 import { writeFileMakingDirs } from "../core/files.ts";
-import { DEFAULT_TARGET } from "../core/paths.ts";
+import { DEFAULT_TARGET, HTML_REPORT, htmlReportLine } from "../core/paths.ts";
+import { renderHtml } from "../report/html.ts";
 import { ungradedReport, type GradeReport } from "../report/report.ts";
 import { progressBar, renderScoreboard } from "../report/scoreboard.ts";
 import { exitAfterFlush, isEntryModule } from "../core/entry.ts";
 import { forTerminal, terminalStyle } from "../report/terminal.ts";
 
-const USAGE = `usage: npm test [-- <exercise>...]
-       npm run grade -- [--target <dir>] [--json <file>] [--verbose] [<exercise>...]
+const USAGE = `usage: npm test [-- [--html] <exercise>...]
+       npm run grade -- [--target <dir>] [--json <file>] [--html] [--verbose] [<exercise>...]
        npm run grade -- [--target <dir>] --check <exercise>/<check id> [--check ...]
        npm run grade -- [--target <dir>] --format ${FORMATS.join("|")} [--out <file>]
        npm run grade -- --submissions <dir> [--out <folder>] [--shard <i>/<n>]
-options: --deadline <seconds>  stop everything after this long (default 120)
+options: --html                write reports/grade.html too: the report with pictures of your code's timelines
+         --deadline <seconds>  stop everything after this long (default 120)
          --also <format>=<file>  also write that format (repeatable)
          --classroom50-local   Classroom 50 identity placeholders, for a dry run outside its runner
          --exit-zero           exit 0 whenever grading ran, whatever the score`;
@@ -49,6 +52,8 @@ export interface CliOptions {
   exercises: string[];
   checks: string[];
   json?: string;
+  /** Also write the HTML report to HTML_REPORT (--html). */
+  html: boolean;
   /** Another output format: written to `out`, or printed instead of the scoreboard. */
   format?: Format;
   out?: string;
@@ -81,6 +86,7 @@ export function parseCli(argv: string[]): CliOptions {
         shard: { type: "string" },
         deadline: { type: "string" },
         verbose: { type: "boolean", default: false },
+        html: { type: "boolean", default: false },
         also: { type: "string", multiple: true },
         "classroom50-local": { type: "boolean", default: false },
         "exit-zero": { type: "boolean", default: false },
@@ -127,6 +133,7 @@ export function parseCli(argv: string[]): CliOptions {
       target: path.resolve(values.target ?? DEFAULT_TARGET),
       exercises: [],
       checks: [],
+      html: false,
       out: path.resolve(values.out ?? values.submissions),
       also: [],
       classroom50Local: false,
@@ -143,6 +150,7 @@ export function parseCli(argv: string[]): CliOptions {
     exercises: EXERCISES.map((e) => e.id).filter((id) => exercises.includes(id)),
     checks,
     json: values.json,
+    html: values.html ?? false,
     format,
     out: values.out,
     also,
@@ -211,7 +219,12 @@ export async function main(argv: string[]): Promise<number> {
     checker!.close();
     if (found.length) report = { ...report!, typeErrors: found };
   }
-  const outputs = [...(options.json ? [{ format: "json" as const, file: options.json }] : []), ...(options.format && options.out ? [{ format: options.format, file: options.out }] : []), ...options.also];
+  const outputs = [
+    ...(options.json ? [{ format: "json" as const, file: options.json }] : []),
+    ...(options.html ? [{ format: "html" as const, file: HTML_REPORT }] : []),
+    ...(options.format && options.out ? [{ format: options.format, file: options.out }] : []),
+    ...options.also,
+  ];
   for (const { format, file } of outputs) writeOutput(file, format, formatReport(report!, format, context));
   const exit = (ok: boolean) => (ok || options.exitZero ? 0 : 1);
   if (options.format && !options.out) {
@@ -227,6 +240,7 @@ export async function main(argv: string[]): Promise<number> {
   const style = terminalStyle();
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   console.log(forTerminal(renderScoreboard(report!, { color: style.color, verbose: options.verbose, ...(width ? { width } : {}) }), style));
+  if (options.html) console.log(forTerminal(htmlReportLine(), style));
   return exit(report!.score === report!.maxScore);
 }
 
@@ -253,7 +267,7 @@ export function outputContext(options: CliOptions, env: NodeJS.ProcessEnv = proc
   return { ...(classroom50 ? { classroom50 } : {}), ...(runners ? { runners } : {}) };
 }
 
-/** --submissions: grades a class, writes gradebook.csv and <learner>.json, shows progress on a terminal. */
+/** --submissions: grades a class, writes gradebook.csv, <learner>.json and <learner>.html, shows progress on a terminal. */
 async function batch(dir: string, out: string, shardSpec?: string): Promise<number> {
   const tty = process.stderr.isTTY;
   const started = performance.now();
@@ -275,7 +289,10 @@ async function batch(dir: string, out: string, shardSpec?: string): Promise<numb
   const own = integrityNotice(modifiedFiles());
   if (own) console.error(`⚠ this course's ${own}`);
   mkdirSync(out, { recursive: true });
-  for (const { name, report } of rows) writeFileSync(path.join(out, `${name}.json`), JSON.stringify(report, null, 2) + "\n");
+  for (const { name, report } of rows) {
+    writeFileSync(path.join(out, `${name}.json`), JSON.stringify(report, null, 2) + "\n");
+    writeFileSync(path.join(out, `${name}.html`), renderHtml(report));
+  }
   const gradebook = path.join(out, shardSpec ? `gradebook-${shardSpec.replace("/", "-of-")}.csv` : "gradebook.csv");
   writeFileSync(gradebook, gradebookCsv(rows));
   const seconds = (performance.now() - started) / 1000;

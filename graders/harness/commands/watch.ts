@@ -1,6 +1,7 @@
 /**
  * npm run watch [-- <exercise>]: vitest in watch mode over the learner's files. After every run (every
- * save) the terminal shows the scoreboard, the progress bar and the next check to work on.
+ * save) the terminal shows the scoreboard, the progress bar and the next check to work on, and
+ * reports/grade.html is rewritten: the report with pictures, which reloads itself while watch mode runs.
  */
 import { mkdtempSync, readdirSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,9 +12,11 @@ import { DEFAULT_HANG_MS, applyHang, confirmPasses, createGradingVitest, graderF
 import { findExercise } from "../core/exercises.ts";
 import { modifiedFiles } from "../core/integrity.ts";
 import { targetDir } from "../core/contract.ts";
-import { REPO_ROOT, displayDir, toPosixPath } from "../core/paths.ts";
+import { HTML_REPORT, REPO_ROOT, displayDir, htmlReportLine, toPosixPath } from "../core/paths.ts";
+import { writeFileMakingDirs } from "../core/files.ts";
+import { renderHtml } from "../report/html.ts";
 import { progressKey, readProgress } from "../core/progress.ts";
-import { buildReport, type ObservedModule, type TypeWarning } from "../report/report.ts";
+import { buildReport, type GradeReport, type ObservedModule, type TypeWarning } from "../report/report.ts";
 import { renderScoreboard } from "../report/scoreboard.ts";
 import { onShutdown } from "../engine/shutdown.ts";
 import { TypeChecker } from "../engine/typecheck.ts";
@@ -39,6 +42,9 @@ const tty = process.stdout.isTTY;
 const style = terminalStyle();
 
 const checker = new TypeChecker();
+/** How often the HTML report reloads itself while watch mode runs. */
+const RELOAD_SECONDS = 2;
+let lastReport: GradeReport | undefined;
 
 class WatchScoreboard implements Reporter {
   private started = 0;
@@ -67,6 +73,9 @@ class WatchScoreboard implements Reporter {
     const width = tty ? process.stdout.columns : undefined;
     console.log(forTerminal(renderScoreboard(report, { color: style.color, compact: true, ...(width ? { width } : {}) }), style));
     console.log(forTerminal(`\ngraded in ${Math.round(performance.now() - this.started)} ms · watching ${displayDir(target)} — save a file to grade again, q to quit`, style));
+    console.log(forTerminal(htmlReportLine(), style));
+    lastReport = report;
+    writeFileMakingDirs(HTML_REPORT, renderHtml(report, { reloadSeconds: RELOAD_SECONDS }));
   }
 }
 
@@ -89,6 +98,8 @@ async function quit(): Promise<void> {
   if (quitting) return;
   quitting = true;
   console.log(forTerminal("\nwatch stopped.", style));
+  // The report stays, without its reload: nothing rewrites it any more.
+  if (lastReport) writeFileMakingDirs(HTML_REPORT, renderHtml(lastReport));
   setTimeout(() => process.exit(0), 3_000).unref(); // whatever vitest still waits for
   await vitest.close().catch(() => undefined);
   process.exit(0);

@@ -15,6 +15,7 @@
  */
 import path from "node:path";
 import { DEFAULT_TARGET } from "./paths.ts";
+import type { Timeline } from "./timeline.ts";
 
 export const TARGET_ENV = "GRADE_TARGET";
 export const FILES_ENV = "GRADE_FILES";
@@ -88,5 +89,7 @@ declare module "@vitest/runner" {
     grading?: CheckMeta;
     /** Set by the check: what the function under test left running when it resolved (see leaks.ts). */
     leak?: string;
+    /** Set by the check: what it saw happen over time, for the reports to draw (timeline.ts). */
+    timelines?: Timeline[];
   }
 }

@@ -4,13 +4,20 @@
  * No node:fs here: grader workers load this module while node:fs is being routed to the in-memory disk,
  * and importing it from here hung every worker (writing files is core/files.ts, for commands).
  */
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 
 /** Absolute path of the repository root (this file lives in graders/harness/core/). */
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL(".", import.meta.url)), "../../..");
 export const GRADERS_DIR = path.join(REPO_ROOT, "graders");
 export const DEFAULT_TARGET = path.join(REPO_ROOT, "exercises");
+/** Where `npm test -- --html` and watch mode write the report with pictures (reports/ is git-ignored). */
+export const HTML_REPORT = path.join(REPO_ROOT, "reports", "grade.html");
+
+/** The line that tells a learner where the HTML report is: its path, and a link a terminal can open. */
+export function htmlReportLine(file = HTML_REPORT): string {
+  return `Pictures of your code's timelines: ${displayPath(file)} — open it in a browser (${pathToFileURL(file).href})`;
+}
 
 /** A path with forward slashes (vite's module ids, memfs): `C:\\a\\b` → `C:/a/b`. */
 export function toPosixPath(file: string): string {

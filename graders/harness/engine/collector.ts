@@ -34,7 +34,7 @@ export class OutputLog {
 export function observeCase(test: TestCase, output?: OutputLog): ObservedCheck {
   const result = test.result();
   const printed = output?.text(test.id);
-  const { grading, leak } = test.meta();
+  const { grading, leak, timelines } = test.meta();
   return {
     name: test.name,
     meta: grading,
@@ -42,6 +42,7 @@ export function observeCase(test: TestCase, output?: OutputLog): ObservedCheck {
     errors: (result.errors ?? []).map((e) => ({ name: e.name, message: e.message })),
     ...(printed ? { output: printed } : {}),
     ...(leak ? { leak } : {}),
+    ...(timelines?.length ? { timelines } : {}),
   };
 }
 

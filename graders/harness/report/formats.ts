@@ -8,13 +8,15 @@
  *   markdown    a scoreboard table for GitHub's job summary ($GITHUB_STEP_SUMMARY)
  *   classroom   the GitHub Classroom reporter's inputs, as step outputs ($GITHUB_OUTPUT): one runner per check
  *   classroom50 Classroom 50's result.json (classroom50.ts; needs the submission's identity)
+ *   html        the page a person reads, with the pictures of the recorded timelines (html.ts)
  */
 import { EXERCISES } from "../core/exercises.ts";
 import { isNotStarted, type ExerciseReport, type GradeReport, type TestReport } from "./report.ts";
 import { toClassroom50, type Classroom50Identity } from "./classroom50.ts";
 import { completeLine, nextStep, progressBar } from "./scoreboard.ts";
+import { renderHtml } from "./html.ts";
 
-export const FORMATS = ["json", "gradescope", "junit", "markdown", "classroom", "classroom50"] as const;
+export const FORMATS = ["json", "gradescope", "junit", "markdown", "classroom", "classroom50", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function isFormat(name: string): name is Format {
@@ -43,6 +45,8 @@ export function formatReport(report: GradeReport, format: Format, context: Forma
       return toJUnit(report);
     case "markdown":
       return toMarkdown(report);
+    case "html":
+      return renderHtml(report);
   }
 }
 
@@ -92,6 +96,11 @@ export interface GradescopeResults {
   tests: GradescopeTest[];
 }
 
+export const GRADESCOPE_PICTURES =
+  "Pictures of your code's timelines (requests in flight, waits between retries): in your copy of the course run `npm test -- --html` and open reports/grade.html.";
+
+const hasTimelines = (report: GradeReport) => report.exercises.some((e) => e.tests.some((t) => t.timelines?.length));
+
 /** Gradescope's results.json (see the autograder specification's "Output format"). */
 export function toGradescope(report: GradeReport, options: { executionSeconds?: number } = {}): GradescopeResults {
   const tests: GradescopeTest[] = [];
@@ -111,7 +120,8 @@ export function toGradescope(report: GradeReport, options: { executionSeconds?: 
   }
   const results: GradescopeResults = {
     score: report.score,
-    output: summaryLine(report),
+    // Gradescope shows text and keeps no other file a learner could open: the pictures are one command away.
+    output: `${summaryLine(report)}${hasTimelines(report) ? `\n${GRADESCOPE_PICTURES}` : ""}`,
     output_format: "text",
     test_output_format: "text",
     test_name_format: "text",

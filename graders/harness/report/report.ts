@@ -5,6 +5,7 @@
 import { EXERCISES, type ExerciseInfo } from "../core/exercises.ts";
 import { neutralizeCommands } from "../core/text.ts";
 import type { CheckMeta } from "../core/contract.ts";
+import type { Timeline } from "../core/timeline.ts";
 
 export type Status = "passed" | "failed" | "error";
 
@@ -23,6 +24,8 @@ export interface TestReport {
    * reported, not charged; in a failed check it is also the last line of `message`.
    */
   leak?: string;
+  /** What the check saw happen over time, pass or fail, for pictures (core/timeline.ts). */
+  timelines?: Timeline[];
 }
 
 export interface ExerciseReport {
@@ -65,6 +68,7 @@ export interface ObservedCheck {
   output?: string;
   /** What the function under test left running when it resolved. */
   leak?: string;
+  timelines?: Timeline[];
 }
 
 /** What vitest observed for one grader file. */
@@ -94,6 +98,7 @@ function checkReport(check: ObservedCheck): TestReport {
     maxPoints,
     ...(check.output ? { output: neutralizeCommands(check.output) } : {}),
     ...(leak ? { leak } : {}),
+    ...(check.timelines?.length ? { timelines: check.timelines } : {}),
   };
   if (check.state === "passed") return { ...base, points: maxPoints, status: "passed" };
   if (check.state === "failed") {
