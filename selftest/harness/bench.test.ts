@@ -4,11 +4,11 @@
  */
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { formatMs, formatRange, formatRate, formatRatio, markdownTable, verdict } from "../../tools/bench/format.ts";
+import { formatBytes, formatMs, formatRange, formatRate, formatRatio, markdownTable, verdict } from "../../tools/bench/format.ts";
 import { failuresOf } from "../../tools/bench/measure.ts";
 import { parseBenchArgs, runsForBatch } from "../../tools/bench/options.ts";
-import { experimentsTable, loadWarning, renderReport, resultRows, shortModule, type BenchResult, type Machine } from "../../tools/bench/report.ts";
-import { childrenCpuMsFromStat, isHighLoad, linearFit, median, pairedRatios, summarize } from "../../tools/bench/stats.ts";
+import { experimentsTable, htmlRows, loadWarning, renderReport, resultRows, shortModule, type BenchResult, type HtmlBench, type Machine } from "../../tools/bench/report.ts";
+import { childrenCpuMsFromStat, isHighLoad, linearFit, median, pairedDifferences, pairedRatios, rotated, summarize } from "../../tools/bench/stats.ts";
 import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
 import { buildReport } from "../../graders/harness/report/report.ts";
 
@@ -40,8 +40,20 @@ describe("statistics", () => {
     expect(linearFit([[5, 1]]).r2).toBeNaN();
   });
 
-  test("paired ratios stop at the shorter list", () => {
+  test("paired ratios and differences stop at the shorter list", () => {
     expect(pairedRatios([6, 9, 12], [2, 3])).toEqual([3, 3]);
+    expect(pairedDifferences([6, 9, 12], [2, 3])).toEqual([4, 6]);
+  });
+
+  test("side by side, each thing measured comes first in turn: the order rotates every round", () => {
+    expect([0, 1, 2, 3].map((round) => rotated(["empty", "a", "b"], round))).toEqual([
+      ["empty", "a", "b"],
+      ["a", "b", "empty"],
+      ["b", "empty", "a"],
+      ["empty", "a", "b"],
+    ]);
+    expect(rotated(["empty", "a", "b"], -1)).toEqual(["b", "empty", "a"]); // the untimed warm-up round
+    expect(rotated([], 3)).toEqual([]);
   });
 
   test("load is high from half the cores", () => {
@@ -67,6 +79,14 @@ describe("formatting", () => {
     expect(formatMs(1234)).toBe("1.23 s");
     expect(formatMs(65_100)).toBe("65.1 s");
     expect(formatMs(NaN)).toBe("–");
+  });
+
+  test("sizes in decimal KB, as the 300 KB goal counts them", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(4_560)).toBe("4.6 KB");
+    expect(formatBytes(187_400)).toBe("187 KB");
+    expect(formatBytes(18_740_000)).toBe("18.74 MB");
+    expect(formatBytes(NaN)).toBe("–");
   });
 
   test("ratios, rates and ranges", () => {
@@ -104,19 +124,20 @@ describe("formatting", () => {
 });
 
 describe("options", () => {
-  test("defaults: 3 runs, 9 saves, batches of 1, 10 and 50, all sections, BENCHMARKS.md", () => {
+  test("defaults: 3 runs, 9 saves, batches of 1, 10 and 50, 15 HTML samples, all sections, BENCHMARKS.md", () => {
     const o = parseBenchArgs([]);
-    expect(o).toMatchObject({ runs: 3, saves: 9, batchSizes: [1, 10, 50], batchRuns: 2, largeRuns: 1, sections: ["grade", "profile", "watch", "batch"], experiments: false });
+    expect(o).toMatchObject({ runs: 3, saves: 9, batchSizes: [1, 10, 50], batchRuns: 2, largeRuns: 1, htmlRuns: 15, sections: ["grade", "profile", "watch", "batch", "html"], experiments: false });
     expect(o.out).toBe(path.join(REPO_ROOT, "BENCHMARKS.md"));
   });
 
   test("--quick is small, and explicit flags win", () => {
-    expect(parseBenchArgs(["--quick"])).toMatchObject({ runs: 1, saves: 3, batchSizes: [1, 5], batchRuns: 1 });
-    expect(parseBenchArgs(["--quick", "--runs", "5", "--batch", "2, 4"])).toMatchObject({ runs: 5, batchSizes: [2, 4] });
+    expect(parseBenchArgs(["--quick"])).toMatchObject({ runs: 1, saves: 3, batchSizes: [1, 5], batchRuns: 1, htmlRuns: 3 });
+    expect(parseBenchArgs(["--quick", "--runs", "5", "--batch", "2, 4", "--html-runs", "7"])).toMatchObject({ runs: 5, batchSizes: [2, 4], htmlRuns: 7 });
   });
 
   test("--only picks sections (experiments too), --no-write prints only", () => {
     expect(parseBenchArgs(["--only", "watch,batch"])).toMatchObject({ sections: ["watch", "batch"], experiments: false });
+    expect(parseBenchArgs(["--only", "html"])).toMatchObject({ sections: ["html"], experiments: false });
     expect(parseBenchArgs(["--only", "experiments"])).toMatchObject({ sections: [], experiments: true });
     expect(parseBenchArgs(["--experiments", "--only", "grade"])).toMatchObject({ sections: ["grade"], experiments: true });
     expect(parseBenchArgs(["--no-write"]).out).toBeUndefined();
@@ -127,6 +148,7 @@ describe("options", () => {
     expect(() => parseBenchArgs(["--runs", "0"])).toThrow(/positive whole number[\s\S]*usage/);
     expect(() => parseBenchArgs(["--runs"])).toThrow(/positive whole number/);
     expect(() => parseBenchArgs(["--batch", "1,x"])).toThrow(/positive whole number/);
+    expect(() => parseBenchArgs(["--html-runs", "-2"])).toThrow(/positive whole number/);
     expect(() => parseBenchArgs(["--only", "speed"])).toThrow(/--only takes/);
     expect(() => parseBenchArgs(["--fast"])).toThrow(/unknown option --fast/);
   });
@@ -236,6 +258,59 @@ describe("the report", () => {
     expect(lines[0]).toMatch(/^\| Scenario +\| Variant +\| What changes +\| +Wall \|/);
     expect(lines[3]!.split("|").map((c) => c.trim())).toEqual(["", "one grade (wall)", "threads", "pool threads", "2.40 s", "2.40 s – 2.40 s", "2", "0.77×", "4.00 s", "0.80×", "no", ""]);
     expect(lines[4]).toMatch(/watch: rerun after a save .*\| +– +\| +\| yes/);
+  });
+
+  describe("the HTML report (#17)", () => {
+    const html = (over: Partial<HtmlBench> = {}): HtmlBench => ({
+      pages: [
+        { name: "solutions/", score: 100, maxScore: 100, bytes: 187_400, renderMs: [3, 2, 4], loadMs: [150, 170, 160] },
+        { name: "fixed-batches", score: 65, maxScore: 100, bytes: 312_000, renderMs: [5, 6, 5], loadMs: [1200, 900, 1100] },
+      ],
+      emptyLoadMs: [40, 60, 50],
+      browser: { version: "140.0", launchMs: 800 },
+      ...over,
+    });
+    const find = (rows: string[][], label: string) => rows.find((r) => r[0]!.includes(label))!;
+
+    test("each page's size against 300 KB, and renderHtml's median", () => {
+      const rows = htmlRows(html());
+      expect(rows[0]![0]).toMatch(/^5\. HTML report of solutions\/ \(100\/100\): size$/);
+      expect(find(rows, "solutions/ (100/100): size").slice(1)).toEqual(["187 KB", "", "1", "< 300 KB", "yes"]);
+      expect(find(rows, "fixed-batches (65/100): size").slice(4)).toEqual(["< 300 KB", "no"]);
+      expect(find(rows, "renderHtml, fixed-batches").slice(1, 4)).toEqual(["5.0 ms", "5.0 ms – 6.0 ms", "3"]);
+    });
+
+    test("100 learners are a projection from the slower render and the larger page, labelled as such", () => {
+      const rows = htmlRows(html());
+      const time = find(rows, "100 × the slower renderHtml");
+      expect(time[0]).toMatch(/projection.*not timed/);
+      expect(time[1]).toBe("500 ms"); // 100 × 5 ms (fixed-batches' median)
+      expect(time.slice(4)).toEqual(["", ""]);
+      expect(find(rows, "100 × the larger page")[1]).toBe("31.20 MB");
+    });
+
+    test("Chromium: each page against 1 s, beside the empty page and the paired differences", () => {
+      const rows = htmlRows(html());
+      expect(find(rows, "empty page, load + layout (floor)").slice(1, 4)).toEqual(["50 ms", "40 ms – 60 ms", "3"]);
+      const solutions = rows.findIndex((r) => r[0]!.includes("page of solutions/, load + layout"));
+      expect(rows[solutions]!.slice(1)).toEqual(["160 ms", "150 ms – 170 ms", "3", "≤ 1 s", "yes"]);
+      expect(rows[solutions + 1]![0]).toContain("− the empty page (paired differences)");
+      expect(rows[solutions + 1]![1]).toBe("110 ms"); // median of 110, 110, 110
+      expect(find(rows, "page of fixed-batches, load + layout").slice(4)).toEqual(["≤ 1 s", "no"]); // median 1100
+      expect(find(rows, "Chromium start")[1]).toBe("800 ms");
+    });
+
+    test("without a browser only the size, render and projection rows remain; the report carries the section", () => {
+      const none = html({ pages: html().pages.map((p) => ({ ...p, loadMs: [] })), emptyLoadMs: [] });
+      delete none.browser;
+      const rows = htmlRows(none);
+      expect(rows.some((r) => r[0]!.includes("Chromium"))).toBe(false);
+      expect(rows).toHaveLength(6);
+      const report = renderReport(result({ html: html(), options: parseBenchArgs(["--only", "html"]) }));
+      expect(report).toContain("--html-runs 15 --only html");
+      expect(report).toContain("| 5. HTML report of solutions/ (100/100): size");
+      expect(report).toContain("**HTML report**");
+    });
   });
 
   test("what failed in a report that should have been full marks", () => {

@@ -15,6 +15,15 @@ export function formatRatio(x: number): string {
   return x >= 100 ? `${Math.round(x)}×` : `${x.toFixed(2)}×`;
 }
 
+/** Sizes in decimal units (1 KB = 1000 bytes, as the 300 KB goal and the browser test count). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return "–";
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
+  if (bytes < 10_000) return `${(bytes / 1000).toFixed(1)} KB`;
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
+  return `${(bytes / 1_000_000).toFixed(2)} MB`;
+}
+
 export function formatRate(perSecond: number): string {
   return Number.isFinite(perSecond) ? `${perSecond.toFixed(2)}/s` : "–";
 }

@@ -8,10 +8,12 @@
  *   2. the virtual time the graders' clocks advanced during one full grade against the real time it took;
  *   3. watch mode: from saving an exercise file to the new score printed (watch.ts driven like a learner);
  *   4. batch: 1, 10 and 50 copies of solutions/ through gradeBatch (`npm run grade -- --submissions`);
+ *   5. html: the size of a learner's HTML report, renderHtml's time (and 100 learners' worth, projected), and
+ *      each page's load and layout in headless Chromium against an empty page's, interleaved (#17);
  *   and a profile of one grade: process start, vitest start, workers, setup file, imports, checks, close.
  *
- *   npm run bench [-- --runs 3] [--saves 9] [--batch 1,10,50] [--large-runs 1] [--quick]
- *                    [--only grade,profile,watch,batch] [--experiments] [--out BENCHMARKS.md | --no-write]
+ *   npm run bench [-- --runs 3] [--saves 9] [--batch 1,10,50] [--large-runs 1] [--html-runs 15] [--quick]
+ *                    [--only grade,profile,watch,batch,html] [--experiments] [--out BENCHMARKS.md | --no-write]
  *
  * The harness is only driven, never changed: virtual time and the profile come from a grade run in this
  * process with the engine's own projects plus one extra setup file (written to tmp/, outside the graders)
@@ -24,7 +26,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { exitAfterFlush, isEntryModule } from "../../graders/harness/core/entry.ts";
-import { BENCH_FILE, LAUNCHER, batchOnce, childFloor, childNoop, describeMachine, experiments, floorOnce, gradeOnce, log, npmTestOnce, profileOnce, timedChild, watchSession, writeBenchFiles } from "./measure.ts";
+import { BENCH_FILE, LAUNCHER, batchOnce, childFloor, childNoop, describeMachine, experiments, floorOnce, gradeOnce, htmlBench, log, npmTestOnce, profileOnce, timedChild, watchSession, writeBenchFiles } from "./measure.ts";
 import { BENCH_USAGE, parseBenchArgs, runsForBatch, type BenchOptions, type Section } from "./options.ts";
 import { experimentsTable, loadWarning, profileTable, renderReport, resultTable, type BenchResult } from "./report.ts";
 import { formatMs, formatRate } from "./format.ts";
@@ -116,6 +118,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           }
         }
       }
+    }
+    if (has("html")) {
+      log("5. HTML report: size, renderHtml, load in Chromium (interleaved with an empty page)");
+      result.html = await htmlBench(options.htmlRuns, result.notes);
     }
     if (options.experiments) {
       log("experiments: variants of the vitest options");

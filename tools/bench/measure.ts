@@ -3,10 +3,10 @@
  * vitest and the engine are imported lazily, so the pure modules stay cheap to import in the unit test.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Reporter, TestModule } from "vitest/node";
 import { TARGET_ENV } from "../../graders/harness/core/contract.ts";
 import { EXERCISES } from "../../graders/harness/core/exercises.ts";
@@ -15,9 +15,9 @@ import type { GradeReport } from "../../graders/harness/report/report.ts";
 import { killTree, treeRoot } from "../../graders/harness/engine/process-tree.ts";
 import { onShutdown } from "../../graders/harness/engine/shutdown.ts";
 import type { BenchOptions } from "./options.ts";
-import { EXPERIMENT_BATCH, type BatchRun, type Experiment, type FileProfile, type Machine, type ProfileRun, type WatchSession } from "./report.ts";
-import { formatMs } from "./format.ts";
-import { childrenCpuMsFromStat, median } from "./stats.ts";
+import { EXPERIMENT_BATCH, type BatchRun, type Experiment, type FileProfile, type HtmlBench, type HtmlPage, type Machine, type ProfileRun, type WatchSession } from "./report.ts";
+import { formatBytes, formatMs } from "./format.ts";
+import { childrenCpuMsFromStat, median, rotated } from "./stats.ts";
 
 export const BENCH_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "main.ts");
 export const LAUNCHER = path.join(REPO_ROOT, "graders", "harness", "commands", "launch.mjs");
@@ -548,6 +548,118 @@ export async function batchOnce(size: number): Promise<BatchRun> {
     if (rows.length !== size) throw new Error(`gradeBatch returned ${rows.length} reports for ${size} submissions`);
     const notFull = rows.filter((r) => r.report.score !== r.report.maxScore);
     return { size, ms, cpuMs, notFull: notFull.length, failures: failuresOf(notFull.map((r) => r.report)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The browser of the html section: CHROMIUM_PATH, else Debian's chromium (as selftest/harness/html.test.ts). */
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+/** The floor of the page loads: an HTML page with nothing to lay out. */
+const EMPTY_PAGE = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>empty</title></head><body></body></html>\n`;
+/** The failing learner of the html section: solutions/ with 01 replaced by this known submission. */
+const FIXED_BATCHES = path.join(REPO_ROOT, "fixtures", "01-download-files", "submissions", "wrong-fixed-batches.ts");
+
+/**
+ * The html section (#17): grades solutions/ and one failing learner once, renders each report's page as
+ * batch grading does, times renderHtml, then each page's load and layout in Chromium against an empty page,
+ * in rounds (the order rotated each round, one untimed round first). Without Chromium it adds a note and
+ * leaves the browser samples empty.
+ */
+export async function htmlBench(runs: number, notes: string[]): Promise<HtmlBench> {
+  const { gradeIsolated } = await import("../../graders/harness/engine/isolated.ts");
+  const { renderHtml } = await import("../../graders/harness/report/html.ts");
+  const note = (message: string) => {
+    notes.push(`html: ${message}`);
+    log(`  note: ${message}`);
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-html-"));
+  try {
+    const learner = path.join(dir, "fixed-batches");
+    mkdirSync(learner);
+    for (const e of EXERCISES) copyFileSync(path.join(SOLUTIONS, `${e.id}.ts`), path.join(learner, `${e.id}.ts`));
+    copyFileSync(FIXED_BATCHES, path.join(learner, "01-download-files.ts"));
+    const started = performance.now();
+    const reports = await gradeIsolated(
+      [
+        { label: "solutions", target: SOLUTIONS },
+        { label: "fixed-batches", target: learner },
+      ],
+      { deadlineMs: 180_000 },
+    );
+    log(`  graded solutions/ and fixed-batches in ${formatMs(performance.now() - started)}: ${reports.map((r) => `${r.score}/${r.maxScore}`).join(", ")}`);
+    const graded = [
+      { name: "solutions/", file: "solutions.html", report: reports[0]! },
+      { name: "fixed-batches", file: "fixed-batches.html", report: reports[1]! },
+    ];
+    const [solutions, wrong] = graded.map((g) => g.report);
+    if (solutions!.score !== solutions!.maxScore) note(`solutions/ scored ${solutions!.score}/${solutions!.maxScore} (expected full marks): ${failuresOf([solutions!]).slice(0, 3).join("; ")}`);
+    if (wrong!.score === wrong!.maxScore) note("the fixed-batches learner got full marks: its report is not a failing learner's");
+    for (const g of graded) {
+      const timelines = g.report.exercises.reduce((n, e) => n + e.tests.reduce((m, t) => m + (t.timelines?.length ?? 0), 0), 0);
+      if (!timelines) note(`the report of ${g.name} carries no timelines, so its page has no pictures`);
+    }
+
+    const pages: (HtmlPage & { url: string })[] = graded.map((g) => {
+      const html = renderHtml(g.report); // untimed: the first call compiles the renderer
+      const file = path.join(dir, g.file);
+      writeFileSync(file, html);
+      return { name: g.name, score: g.report.score, maxScore: g.report.maxScore, bytes: Buffer.byteLength(html, "utf8"), renderMs: [], loadMs: [], url: pathToFileURL(file).href };
+    });
+    for (let round = 0; round < runs; round++) {
+      for (const i of rotated([...graded.keys()], round)) {
+        const t0 = performance.now();
+        renderHtml(graded[i]!.report);
+        pages[i]!.renderMs.push(performance.now() - t0);
+      }
+    }
+    for (const p of pages) log(`  ${p.name}: ${formatBytes(p.bytes)}, renderHtml median ${formatMs(median(p.renderMs))}`);
+
+    const result: HtmlBench = { pages: pages.map(({ url: _, ...p }) => p), emptyLoadMs: [] };
+    if (!existsSync(CHROMIUM)) {
+      note(`no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH): the browser rows are skipped`);
+      return result;
+    }
+    const emptyFile = path.join(dir, "empty.html");
+    writeFileSync(emptyFile, EMPTY_PAGE);
+    const { chromium } = await import("playwright-core");
+    let browser: import("playwright-core").Browser | undefined;
+    try {
+      const t0 = performance.now();
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      result.browser = { version: browser.version(), launchMs: performance.now() - t0 };
+      const open = browser;
+      /** A fresh page (its own context): load the file until "load", then force a layout. */
+      const loadOnce = async (url: string): Promise<number> => {
+        const page = await open.newPage({ viewport: { width: 1000, height: 800 } });
+        try {
+          const start = performance.now();
+          await page.goto(url, { waitUntil: "load" });
+          await page.evaluate(() => {
+            // (tools/ is type-checked without the DOM library: the page's document, as the browser has it.)
+            const document = (globalThis as unknown as { document: { body: { getBoundingClientRect(): { height: number } } } }).document;
+            return document.body.getBoundingClientRect().height;
+          });
+          return performance.now() - start;
+        } finally {
+          await page.close();
+        }
+      };
+      const targets = [{ url: pathToFileURL(emptyFile).href, samples: result.emptyLoadMs }, ...pages.map((p, i) => ({ url: p.url, samples: result.pages[i]!.loadMs }))];
+      // Round -1 is untimed: the browser's first pages pay for its caches and processes warming up.
+      for (let round = -1; round < runs; round++) {
+        const times = new Map<(typeof targets)[number], number>();
+        for (const t of rotated(targets, round)) times.set(t, await loadOnce(t.url));
+        if (round >= 0) for (const [t, ms] of times) t.samples.push(ms);
+      }
+      log(`  Chromium ${result.browser.version}: empty page ${formatMs(median(result.emptyLoadMs))}, ${result.pages.map((p) => `${p.name} ${formatMs(median(p.loadMs))}`).join(", ")} (medians of ${runs})`);
+    } catch (error) {
+      note(`Chromium at ${CHROMIUM} failed (${(error as Error).message.split("\n")[0]}): the browser rows are missing or partial`);
+    } finally {
+      await browser?.close();
+    }
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

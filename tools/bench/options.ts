@@ -2,7 +2,7 @@
 import path from "node:path";
 import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
 
-export const SECTIONS = ["grade", "profile", "watch", "batch"] as const;
+export const SECTIONS = ["grade", "profile", "watch", "batch", "html"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -13,6 +13,8 @@ export interface BenchOptions {
   batchRuns: number;
   /** Runs of batch sizes of 50 or more (each costs minutes on a small machine). */
   largeRuns: number;
+  /** Samples of renderHtml and of each page's load in Chromium (html section). */
+  htmlRuns: number;
   sections: Section[];
   experiments: boolean;
   /** Where the report goes (undefined: printed only). */
@@ -20,14 +22,15 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [--runs N] [--saves N] [--batch 1,10,50] [--batch-runs N] [--large-runs N] [--quick]
+export const BENCH_USAGE = `usage: npm run bench -- [--runs N] [--saves N] [--batch 1,10,50] [--batch-runs N] [--large-runs N] [--html-runs N] [--quick]
                         [--only ${SECTIONS.join(",")},experiments] [--experiments] [--out FILE | --no-write]
   --runs N        repetitions of the grade, the floor and the profile (default 3)
   --saves N       saves in the watch-mode session, cycling through the exercises (default 9)
   --batch LIST    batch sizes (default 1,10,50)
   --batch-runs N  repetitions of each batch size below 50 (default 2)
   --large-runs N  repetitions of batch sizes of 50 and more (default 1)
-  --quick         a smoke run: --runs 1 --saves 3 --batch 1,5 --batch-runs 1
+  --html-runs N   samples of renderHtml and of each HTML page's load in Chromium (default 15)
+  --quick         a smoke run: --runs 1 --saves 3 --batch 1,5 --batch-runs 1 --html-runs 3
   --only LIST     only these sections (experiments included)
   --experiments   also time variants of the vitest options (workers, pool, isolation, module cache)
   --out FILE      where to write the report (default BENCHMARKS.md); --no-write prints it only`;
@@ -46,6 +49,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     batchSizes: quick ? [1, 5] : [1, 10, 50],
     batchRuns: quick ? 1 : 2,
     largeRuns: 1,
+    htmlRuns: quick ? 3 : 15,
     sections: [...SECTIONS],
     experiments: false,
     out: path.join(REPO_ROOT, "BENCHMARKS.md"),
@@ -68,6 +72,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case "--large-runs":
         options.largeRuns = positiveInt(flag, value());
+        break;
+      case "--html-runs":
+        options.htmlRuns = positiveInt(flag, value());
         break;
       case "--batch": {
         const list = value() ?? "";

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { EXERCISES } from "../../graders/harness/core/exercises.ts";
 import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
-import { type Align, formatMs, formatRange, formatRate, formatRatio, markdownTable, verdict } from "./format.ts";
+import { type Align, formatBytes, formatMs, formatRange, formatRate, formatRatio, markdownTable, verdict } from "./format.ts";
 import { SECTIONS, type BenchOptions } from "./options.ts";
-import { isHighLoad, linearFit, median, pairedRatios, summarize } from "./stats.ts";
+import { isHighLoad, linearFit, median, pairedDifferences, pairedRatios, summarize } from "./stats.ts";
 
 export interface Machine {
   cpu: string;
@@ -86,6 +86,34 @@ export interface Experiment {
   right: boolean[];
 }
 
+/** One learner's HTML report (the html section): its page as batch grading writes it, and what it costs. */
+export interface HtmlPage {
+  /** Whose report: "solutions/" or the learner folder's name. */
+  name: string;
+  score: number;
+  maxScore: number;
+  /** renderHtml's string in UTF-8, the bytes of the `<learner>.html` batch grading writes. */
+  bytes: number;
+  /** renderHtml(report), each sample one call (after an untimed one). */
+  renderMs: number[];
+  /** Chromium: a fresh page, the file loaded until "load", then a forced layout; empty without a browser. */
+  loadMs: number[];
+}
+
+export interface HtmlBench {
+  pages: HtmlPage[];
+  /** The same in Chromium for an empty HTML page, in the same rounds as the pages (the floor). */
+  emptyLoadMs: number[];
+  /** Chromium's version and its start (once, outside the page times); absent without a browser. */
+  browser?: { version: string; launchMs: number };
+}
+
+/** A batch whose HTML reports the html section projects (issue #17's goal). */
+export const HTML_BATCH = 100;
+/** Issue #17: each learner's report stays under this many bytes, and loads in a browser within HTML_LOAD_GOAL_MS. */
+export const HTML_SIZE_GOAL = 300_000;
+export const HTML_LOAD_GOAL_MS = 1_000;
+
 /** Copies of solutions/ in the batch experiment. */
 export const EXPERIMENT_BATCH = 6;
 
@@ -109,6 +137,7 @@ export interface BenchResult {
   watch?: WatchSession;
   batches: BatchRun[];
   experiments: Experiment[];
+  html?: HtmlBench;
   notes: string[];
 }
 
@@ -179,6 +208,31 @@ export function resultRows(r: BenchResult): string[][] {
       const cfit = linearFit(cpu.map((b) => [b.size, b.cpuMs] as const));
       rows.push([`   linear fit: CPU ≈ a + b·n`, `a ${formatMs(cfit.intercept)}, b ${formatMs(cfit.slope)}`, `r² ${cfit.r2.toFixed(4)}`, String(cpu.length), "linear", cfit.r2 >= 0.98 ? "yes" : "no"]);
     }
+  }
+  if (r.html) rows.push(...htmlRows(r.html));
+  return rows;
+}
+
+/** Rows of the html section: each page's size, renderHtml's time, the 100-learner projection, then Chromium against the empty page. */
+export function htmlRows(h: HtmlBench): string[][] {
+  const rows: string[][] = [];
+  h.pages.forEach((p, i) => {
+    rows.push([`${i === 0 ? "5." : "  "} HTML report of ${p.name} (${p.score}/${p.maxScore}): size`, formatBytes(p.bytes), "", "1", `< ${formatBytes(HTML_SIZE_GOAL)}`, p.bytes < HTML_SIZE_GOAL ? "yes" : "no"]);
+  });
+  for (const p of h.pages) rows.push(row(`   renderHtml, ${p.name}`, p.renderMs));
+  if (h.pages.length) {
+    const slowest = Math.max(...h.pages.map((p) => median(p.renderMs)));
+    const largest = Math.max(...h.pages.map((p) => p.bytes));
+    rows.push([`   projection, ${HTML_BATCH} learners: ${HTML_BATCH} × the slower renderHtml (not timed)`, formatMs(HTML_BATCH * slowest), "", "", "", ""]);
+    rows.push([`   projection, ${HTML_BATCH} learners: ${HTML_BATCH} × the larger page (not measured)`, formatBytes(HTML_BATCH * largest), "", "", "", ""]);
+  }
+  if (summarize(h.emptyLoadMs).n) {
+    rows.push(row("   Chromium: empty page, load + layout (floor)", h.emptyLoadMs));
+    for (const p of h.pages) {
+      rows.push(row(`   Chromium: page of ${p.name}, load + layout`, p.loadMs, formatMs, `≤ ${HTML_LOAD_GOAL_MS / 1000} s`, verdict(median(p.loadMs), HTML_LOAD_GOAL_MS)));
+      rows.push(row("     − the empty page (paired differences)", pairedDifferences(p.loadMs, h.emptyLoadMs)));
+    }
+    if (h.browser) rows.push(["   Chromium start (once, outside the page times)", formatMs(h.browser.launchMs), "", "1", "", ""]);
   }
   return rows;
 }
@@ -351,7 +405,7 @@ export function loadWarning(m: Machine): string | undefined {
 
 export function renderReport(r: BenchResult): string {
   const o = r.options;
-  const flags = `--runs ${o.runs} --saves ${o.saves} --batch ${o.batchSizes.join(",")} --batch-runs ${o.batchRuns} --large-runs ${o.largeRuns}${o.sections.length < SECTIONS.length ? ` --only ${o.sections.join(",")}` : ""}${o.experiments ? " --experiments" : ""}`;
+  const flags = `--runs ${o.runs} --saves ${o.saves} --batch ${o.batchSizes.join(",")} --batch-runs ${o.batchRuns} --large-runs ${o.largeRuns} --html-runs ${o.htmlRuns}${o.sections.length < SECTIONS.length ? ` --only ${o.sections.join(",")}` : ""}${o.experiments ? " --experiments" : ""}`;
   const warning = loadWarning(r.machine);
   const out = [
     "# Benchmarks",
@@ -414,6 +468,7 @@ const HOW = [
   "**Virtual time**: an extra setup file (written to `tmp/`, added only to the instrumented runs) records, after each check, `now` of the fake-timers clock the grader installed (read from the faked `setTimeout.clock`; `useVirtualClock` resets it to 0 before every check, so `now` is what that check advanced). The bench sums it over all checks. Real time: the wall time of that same instrumented run, and the sum of the checks' own durations.",
   "**Watch**: `node graders/harness/commands/launch.mjs graders/harness/commands/watch.ts` on a temporary copy of solutions/ (as `selftest/harness/watch.test.ts` drives it). After the first scoreboard, each save rewrites one exercise file (the solution plus a comment line), cycling 01, 02, 03; the latency is from just before the write to the moment the next `graded in N ms` line arrives on the pipe, after a 1 s quiet period (WATCH_QUIET_MS) between saves (a learner edits between saves; watch mode uses that time to boot its spare worker, see warm-pool.ts). It includes the folder watcher, watch.ts's 30 ms debounce, the rerun of that exercise's grader and printing; `graded in N ms` is watch.ts's own measure of the rerun.",
   "**Batch**: `gradeBatch({ dir })`, the function `npm run grade -- --submissions <dir>` calls, on a temporary folder with n copies of solutions/ (one subfolder each). Timed from the call to the reports (the CLI adds its own start, writing the CSV and JSON files). The linear fit is over every batch run.",
+  `**HTML report**: \`gradeIsolated\` grades solutions/ and one failing learner (a copy of solutions/ whose 01 is the known \`wrong-fixed-batches\` submission) in one engine run, as batch grading does, and \`renderHtml\` turns each report into the page batch grading writes as \`<learner>.html\`. Size: the page's UTF-8 bytes (1 KB = 1000 bytes). renderHtml: one timed call per sample, after an untimed one. Chromium: headless, through playwright-core with the system's browser (\`CHROMIUM_PATH\`, else /usr/bin/chromium; without one these rows are skipped and a note says so); each sample opens a fresh page (its own browser context), loads the file:// URL until the \`load\` event, then forces a layout (\`document.body.getBoundingClientRect()\`). The empty page (a doctype and a title) goes through the same steps, in the same rounds as the reports, the order rotated each round after one untimed round: the paired differences are what the report itself costs over opening any page. Folded (passing) checks are laid out only when opened, as in a reader's browser. The ${HTML_BATCH}-learner rows are projections, ${HTML_BATCH} × one page's numbers: no batch of ${HTML_BATCH} is graded here (section 4 times batch grading itself).`,
   "**CPU time**: `cutime + cstime` of the bench process (Linux `/proc/self/stat`) before and after: the CPU of every descendant that exited and was waited for, i.e. the engine's child process with its vitest workers, or the batch's. Unlike wall time it hardly depends on what else runs; on an idle machine with c cores, wall time is at least CPU time / c.",
   "**Profile**: an instrumented grade in the bench process with the engine's projects (`projectFor`), options and configuration, plus a reporter that timestamps vitest's events, `experimental.importDurations` and the virtual-time setup file; transform time is `vitest.state.transformTime`. Child start is `launch.mjs` running a no-op entry that imports the engine (like `engine-child.ts` before it grades).",
 ];

@@ -35,6 +35,21 @@ export function linearFit(points: readonly (readonly [number, number])[]): { int
   return { intercept, slope, r2: ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot };
 }
 
+/**
+ * The order of round `round` when several things are measured side by side: the list rotated by one more
+ * place each round, so each comes first (after a cold start, or a fresh browser page) as often as the others.
+ */
+export function rotated<T>(items: readonly T[], round: number): T[] {
+  if (!items.length) return [];
+  const k = ((round % items.length) + items.length) % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/** Element-wise a[i] - b[i] (paired runs), up to the shorter list. */
+export function pairedDifferences(a: readonly number[], b: readonly number[]): number[] {
+  return a.slice(0, Math.min(a.length, b.length)).map((x, i) => x - b[i]!);
+}
+
 /** Element-wise a[i] / b[i] (paired runs, e.g. a grade and the floor run next to it). */
 export function pairedRatios(a: readonly number[], b: readonly number[]): number[] {
   return a.slice(0, Math.min(a.length, b.length)).map((x, i) => x / b[i]!);
