@@ -50,7 +50,7 @@ export interface ExportOptions {
 }
 
 /** Packages only maintainers use (npm run mutation, the self-test's schema checks): not in the template's package.json nor its lock file. */
-export const MAINTAINER_PACKAGES = ["@stryker-mutator/core", "@stryker-mutator/vitest-runner", "ajv", "dependency-cruiser"];
+export const MAINTAINER_PACKAGES = ["@stryker-mutator/core", "@stryker-mutator/vitest-runner", "ajv", "dependency-cruiser", "playwright-core"];
 
 type Dependencies = Record<string, string>;
 interface Manifest {
@@ -147,7 +147,7 @@ export function templateFiles(root = REPO_ROOT): string[] {
   // The whole harness; maintainer tools live in tools/, which is not shipped.
   walk("graders/harness");
   // .gitattributes: learners' Windows checkouts get LF text too (the maintainers' ci.yml stays behind).
-  for (const file of ["vitest.config.ts", ".gitattributes", ".github/workflows/classroom.yml"]) walk(file);
+  for (const file of ["vitest.config.ts", ".gitattributes", ".github/workflows/classroom.yml", ".github/readme"]) walk(file);
   return files;
 }
 

@@ -51,3 +51,9 @@ test("--check verdict: ok only if every requested check ran and passed", () => {
   expect(missing.ok).toBe(false);
   expect(missing.lines[0]).toMatch(/no such check ran/);
 });
+
+test("--html adds the HTML report (reports/grade.html); html is also a --format and an --also format", () => {
+  expect(parseCli(["--html", "03"])).toMatchObject({ html: true, exercises: ["03-retry-async"] });
+  expect(parseCli(["--format", "html", "--out", "r.html"])).toMatchObject({ format: "html", out: "r.html", html: false });
+  expect(parseCli(["--also", "html=x.html"]).also).toEqual([{ format: "html", file: "x.html" }]);
+});

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, write
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
-import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
+import { HTML_REPORT, REPO_ROOT } from "../../graders/harness/core/paths.ts";
 import { killTree, treeRoot } from "../../graders/harness/engine/process-tree.ts";
 import { forTerminal } from "../../graders/harness/report/terminal.ts";
 
@@ -54,6 +54,12 @@ test("shows the scoreboard, then the new score after every save", async () => {
   expect(between).toContain("⟳ grading 03-retry-async… (the result above is from before your save)");
   expect(second).toMatch(/30\/30 +complete/);
   expect(second).toContain("1/1 exercises complete");
+  // The HTML report follows the grade, and reloads itself while watch mode runs.
+  expect(second).toContain("Pictures of your code's timelines: reports/grade.html");
+  await until("the HTML report of the second grade", () => {
+    const html = existsSync(HTML_REPORT) ? readFileSync(HTML_REPORT, "utf8") : "";
+    return html.includes("<h1>Grade: 30/30</h1>") && html.includes("location.reload()") ? true : undefined;
+  });
 
   copyFileSync(path.join(REPO_ROOT, "fixtures/03-retry-async/submissions/wrong-linear-backoff.ts"), path.join(target, "03-retry-async.ts"));
   const third = await scoreboard(3);

@@ -240,7 +240,7 @@ export async function main(argv: string[]): Promise<number> {
   const style = terminalStyle();
   const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   console.log(forTerminal(renderScoreboard(report!, { color: style.color, verbose: options.verbose, ...(width ? { width } : {}) }), style));
-  if (options.html) console.log(forTerminal(htmlReportLine(), style));
+  for (const { file } of outputs.filter((o) => o.format === "html")) console.log(forTerminal(htmlReportLine(path.resolve(file)), style));
   return exit(report!.score === report!.maxScore);
 }
 
