@@ -16,6 +16,7 @@ import { diskFiles, diskFs, holdWrites, isDiskPath, readDiskFile, writeDiskFile 
 import { expectThat, plural, show, showError } from "./harness/authoring/feedback.ts";
 import { defineExercise } from "./harness/authoring/grader.ts";
 import { recordTimeline } from "./harness/authoring/timeline.ts";
+import { slidingWindowSpans } from "./harness/core/timeline.ts";
 import { HttpResponse, http, useNetwork } from "./harness/authoring/network.ts";
 import {
   DIR, LOGO, describeFile, describeRun, idealTimeline, newestFirst, oldestFirst, onRealDisk, pseudoRandomBytes, removeFromRealDisk,
@@ -152,25 +153,31 @@ check("one-at-a-time", "with maxConcurrent 1, starts each download only after th
   const bodies = streamed(`${base}/*`, (url) => text(`${url.pathname} `.repeat(200)));
   const urls = ["a", "b", "c", "d"].map((n) => `${base}/part-${n}.txt`);
   const run = await start(urls, DIR, { maxConcurrent: 1 });
-  for (let finished = 0; finished < urls.length; finished++) {
+  try {
+    for (let finished = 0; finished < urls.length; finished++) {
+      await flush();
+      const started = bodies.downloads.length;
+      expectThat(started === finished + 1, {
+        observed:
+          started > finished + 1
+            ? `with 4 URLs and maxConcurrent 1, ${plural(started, "request")} had started while the body of file ${finished + 1} was still arriving (in flight: ${bodies.timeline.join(" ")} (limit 1))`
+            : finished === 0
+              ? "with 4 URLs and maxConcurrent 1, no request started"
+              : `with 4 URLs and maxConcurrent 1, once file ${finished} was written no request followed (${started} of 4 started)`,
+        expected: `request ${finished + 1} only, the next one once file ${finished + 1} is completely written`,
+        hint:
+          started > finished + 1
+            ? "never more than maxConcurrent downloads at once, and a download holds its slot until its file is completely written (not just until the response headers arrive)"
+            : "start the next download as soon as the previous one has finished",
+      });
+      bodies.downloads[finished]!.release();
+    }
+  } finally {
+    // The picture of what happened, however the loop ended: each body's second half released one step at a time.
     await flush();
-    const started = bodies.downloads.length;
-    expectThat(started === finished + 1, {
-      observed:
-        started > finished + 1
-          ? `with 4 URLs and maxConcurrent 1, ${plural(started, "request")} had started while the body of file ${finished + 1} was still arriving (in flight: ${bodies.timeline.join(" ")} (limit 1))`
-          : finished === 0
-            ? "with 4 URLs and maxConcurrent 1, no request started"
-            : `with 4 URLs and maxConcurrent 1, once file ${finished} was written no request followed (${started} of 4 started)`,
-      expected: `request ${finished + 1} only, the next one once file ${finished + 1} is completely written`,
-      hint:
-        started > finished + 1
-          ? "never more than maxConcurrent downloads at once, and a download holds its slot until its file is completely written (not just until the response headers arrive)"
-          : "start the next download as soon as the previous one has finished",
-    });
-    bodies.downloads[finished]!.release();
+    const expected = slidingWindowSpans(4, 1, false, (i) => `part-${"abcd"[i]}.txt`);
+    recordTimeline({ title: "4 URLs, maxConcurrent 1, each body's second half held until released", axis: "step", layout: "lanes", limit: 1, observed: { spans: bodies.spans }, expected: { spans: expected } });
   }
-  await flush();
   expectResolved(run, 4, "with maxConcurrent 1");
 });
 

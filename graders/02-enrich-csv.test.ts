@@ -517,18 +517,20 @@ check("in-flight-default", "enrichCsv: keeps exactly 3 requests in flight by def
     const { header, rows } = people(10);
     const run = await startGated(csvText(header, rows), options);
     const initially = gates.inFlight;
+    const rejected = is(run, "rejected") ? ` (enrichCsv ${describeWatched(run)})` : "";
+    // Answered one by one before judging, so the picture of the run is there when a check fails.
+    await drainGates(gates);
+    recordTimeline(windowTimeline(`10 rows, ${label}, the oldest request answered first`, gates, rows.map((r) => r[0]!), 3));
     expectThat(initially === 3, {
-      observed: `with 10 rows, ${label} and every request held, ${plural(initially, "request")} in flight${is(run, "rejected") ? ` (enrichCsv ${describeWatched(run)})` : ""}`,
+      observed: `with 10 rows, ${label} and every request held, ${plural(initially, "request")} in flight${rejected}`,
       expected: "exactly 3 (the default number of workers)",
       hint:
         initially > 3
           ? "start `workers` workers, each taking one row at a time from the queue — not one request per row"
-          : is(run, "rejected")
+          : rejected
             ? "an option that is undefined takes its default, as in `const { workers = 3, queueSize = 10 } = options` (a spread `{ workers: 3, ...options }` copies the undefined)"
             : "default workers to 3 and start them all before waiting for any of them",
     });
-    await drainGates(gates);
-    recordTimeline(windowTimeline(`10 rows, ${label}, the oldest request answered first`, gates, rows.map((r) => r[0]!), 3));
     expectThat(gates.peak <= 3, {
       observed: `with ${label}, while the requests were answered one by one, the in-flight counts were ${gates.describeTimeline(3)}`,
       expected: "never more than 3 at once",
@@ -548,13 +550,13 @@ check("in-flight-workers", "enrichCsv: keeps exactly `workers` requests in fligh
     await startGated(csvText(header, rows), { workers });
     const initially = gates.inFlight;
     const want = Math.min(workers, n);
+    await drainGates(gates);
+    recordTimeline(windowTimeline(`${n} rows, workers: ${workers}, the oldest request answered first`, gates, rows.map((r) => r[0]!), workers));
     expectThat(initially === want, {
       observed: `with workers: ${workers}, ${n} rows and every request held, ${plural(initially, "request")} in flight`,
       expected: `exactly ${want}${n < workers ? ` (only ${n} rows)` : ""}`,
       hint: "start options.workers workers, each taking one row at a time from the queue",
     });
-    await drainGates(gates);
-    recordTimeline(windowTimeline(`${n} rows, workers: ${workers}, the oldest request answered first`, gates, rows.map((r) => r[0]!), workers));
     expectThat(gates.peak <= workers, {
       observed: `with workers: ${workers}, the in-flight counts were ${gates.describeTimeline(workers)}`,
       expected: `never more than ${workers} at once`,

@@ -219,8 +219,9 @@ export interface StreamedBody {
  */
 export class StreamedBodies {
   readonly downloads: StreamedBody[] = [];
-  /** Downloads whose body was not finished, counted at each request's arrival (for messages). */
-  readonly timeline: number[] = [];
+  /** One per download, on the same step axis as Gates': from its request to the end of its body. */
+  readonly spans: Span[] = [];
+  private step = 0;
 
   constructor(
     private readonly body: (url: URL) => Uint8Array,
@@ -234,18 +235,25 @@ export class StreamedBodies {
       const bytes = this.body(target);
       let open!: () => void;
       const opened = new Promise<void>((resolve) => (open = resolve));
+      const span: Span = { label: target.pathname.split("/").pop() || target.pathname, start: this.step };
+      const finish = () => void (span.end = this.step);
       const download = {
         url: target,
         finished: false,
         released: false,
         release: () => {
+          if (download.released) return;
           download.released = true;
+          this.step++;
           open();
         },
       };
       this.downloads.push(download);
-      this.timeline.push(this.active);
-      if (!this.hold(target)) download.release();
+      this.spans.push(span);
+      if (!this.hold(target)) {
+        download.released = true; // not a step of the check: its tail was never held
+        open();
+      }
       const half = Math.ceil(bytes.length / 2);
       let sent = 0;
       const stream = new ReadableStream<Uint8Array>({
@@ -254,11 +262,17 @@ export class StreamedBodies {
           await opened;
           controller.enqueue(bytes.slice(half));
           download.finished = true;
+          finish();
           controller.close();
         },
       });
       return new HttpResponse(stream, { headers: { "Content-Type": "application/octet-stream" } });
     });
+  }
+
+  /** Downloads whose body was not finished, counted at each request's arrival (for messages). */
+  get timeline(): number[] {
+    return inFlightAtStarts(this.spans);
   }
 
   /** Downloads whose body has not been sent to its end. */
