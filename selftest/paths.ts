@@ -1,7 +1,7 @@
 /**
  * "Paths agree": every way a grade leaves the course — the JSON report, the scoreboard, Gradescope's
- * results.json, JUnit XML, the gradebook, Classroom 50's result.json and the Classroom workflow's reporter
- * inputs — read back into points per check, so the self-test can require them identical.
+ * results.json, JUnit XML, the gradebook, Classroom 50's result.json, the Classroom workflow's reporter
+ * inputs and the HTML report — read back into points per check, so the self-test can require them identical.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -11,6 +11,7 @@ import { toClassroom50 } from "../graders/harness/report/classroom50.ts";
 import { RUNNERS_ENV, decodeRunners, toClassroomRunners, toGradescope, toJUnit, type ExpectedRunner } from "../graders/harness/report/formats.ts";
 import type { GradeReport } from "../graders/harness/report/report.ts";
 import { renderScoreboard } from "../graders/harness/report/scoreboard.ts";
+import { renderHtml } from "../graders/harness/report/html.ts";
 
 /** "<exercise>: <check title>" → "points/max", and "total" → "score/max". */
 export type Points = Record<string, string>;
@@ -109,6 +110,18 @@ export function fromScoreboard(report: GradeReport): Points {
     if (check && exercise) out[`${exercise}: ${check[3]}`] = `${check[1]}/${check[2]}`;
     const total = /^Total (\d+)\/(\d+)/.exec(line);
     if (total) out.total = `${total[1]}/${total[2]}`;
+  }
+  return out;
+}
+
+const unescapeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+
+/** The HTML report (html.ts): each check's summary line, and the page's title line. */
+export function fromHtml(report: GradeReport): Points {
+  const html = renderHtml(report);
+  const out: Points = { total: /<h1>Grade: (\d+\/\d+)<\/h1>/.exec(html)?.[1] ?? "missing" };
+  for (const m of html.matchAll(/<details class="check [a-z]+" data-check="([^"/]+)\/[^"]*"[^>]*><summary><span class="(?:ok|bad)">[✓✗]<\/span> (.*?) <span class="points">(\d+\/\d+)<\/span><\/summary>/g)) {
+    out[`${m[1]}: ${unescapeHtml(m[2]!)}`] = m[3]!;
   }
   return out;
 }

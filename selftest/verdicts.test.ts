@@ -13,7 +13,7 @@ import { REPO_ROOT } from "../graders/harness/core/paths.ts";
 import type { GradeReport } from "../graders/harness/report/report.ts";
 import { renderScoreboard } from "../graders/harness/report/scoreboard.ts";
 import { knownSubmissions, type KnownSubmission } from "./known.ts";
-import { fromClassroom50, fromClassroomReporter, fromGradebook, fromGradescope, fromJson, fromJUnit, fromScoreboard, workflowRunners, type Points } from "./paths.ts";
+import { fromClassroom50, fromClassroomReporter, fromGradebook, fromGradescope, fromHtml, fromJson, fromJUnit, fromScoreboard, workflowRunners, type Points } from "./paths.ts";
 
 const submissions = knownSubmissions();
 const hostile = knownSubmissions(REPO_ROOT, "hostile");
@@ -150,7 +150,7 @@ describe("paths agree: one grade, the same points in every output, check by chec
     for (const { id } of EXERCISES) expect(found.some((l) => l.startsWith(id)), id).toBe(true);
   });
 
-  test("JSON = Gradescope = JUnit = Classroom 50 = the Classroom reporter = the scoreboard = the gradebook", () => {
+  test("JSON = Gradescope = JUnit = Classroom 50 = the Classroom reporter = the HTML report = the scoreboard = the gradebook", () => {
     const runners = workflowRunners();
     for (const label of labels()) {
       const report = reports.get(label)!;
@@ -162,6 +162,7 @@ describe("paths agree: one grade, the same points in every output, check by chec
       same("Gradescope", fromGradescope(report));
       same("JUnit", fromJUnit(report));
       same("Classroom 50", fromClassroom50(report));
+      same("the HTML report", fromHtml(report));
       // (A known submission is graded alone: the workflow's runners of its own exercise.)
       const graded = new Set(report.exercises.map((e) => e.id));
       same("the Classroom reporter", fromClassroomReporter(report, runners.filter((r) => graded.has(r.exercise))));
