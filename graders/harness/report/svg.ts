@@ -28,8 +28,7 @@ function extent(timeline: Timeline): number {
   const xs = [timeline.observed, timeline.expected].flatMap((t) =>
     t ? [...(t.spans ?? []).flatMap((s) => [s.start, s.end ?? s.start]), ...(t.series ?? []).flatMap((s) => s.points.map((p) => p[0])), ...(t.end ? [t.end.at] : [])] : [],
   );
-  const max = Math.max(1, ...xs);
-  return timeline.axis === "step" ? Math.max(max, 1) : max;
+  return Math.max(1, ...xs);
 }
 
 /** About 8 round tick values from 0 to max. */
