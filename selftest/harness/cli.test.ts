@@ -56,4 +56,7 @@ test("--html adds the HTML report (reports/grade.html); html is also a --format 
   expect(parseCli(["--html", "03"])).toMatchObject({ html: true, exercises: ["03-retry-async"] });
   expect(parseCli(["--format", "html", "--out", "r.html"])).toMatchObject({ format: "html", out: "r.html", html: false });
   expect(parseCli(["--also", "html=x.html"]).also).toEqual([{ format: "html", file: "x.html" }]);
+  // `npm test --html` without `--` (PowerShell drops it): npm passes it on as npm_config_html.
+  expect(parseCli([], { npm_config_html: "true" }).html).toBe(true);
+  expect(parseCli([], {}).html).toBe(false);
 });

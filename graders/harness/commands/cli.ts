@@ -70,7 +70,7 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
-export function parseCli(argv: string[]): CliOptions {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -150,7 +150,8 @@ export function parseCli(argv: string[]): CliOptions {
     exercises: EXERCISES.map((e) => e.id).filter((id) => exercises.includes(id)),
     checks,
     json: values.json,
-    html: values.html ?? false,
+    // `npm test --html` (no `--`, as PowerShell leaves it) reaches us as npm's config, not as an argument.
+    html: (values.html ?? false) || env.npm_config_html === "true",
     format,
     out: values.out,
     also,
