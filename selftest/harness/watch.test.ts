@@ -137,7 +137,7 @@ const hasScript = process.platform === "linux" && (() => {
 /**
  * Starts a watch session of its own (through a pipe, or in a pseudo-terminal), waits for its first
  * scoreboard, types `keys`, and checks it quit: exit 0, "watch stopped.", no process left in its group,
- * no temporary folder left.
+ * no temporary folder left, and the HTML report left without its reload.
  */
 async function quitsOn(keys: string, terminal: boolean): Promise<void> {
   const tmp = mkdtempSync(path.join(tmpdir(), "watch-quit-tmp-"));
@@ -169,6 +169,10 @@ async function quitsOn(keys: string, terminal: boolean): Promise<void> {
     };
     if (process.platform !== "win32") await until("the process group to be gone", () => (groupAlive() ? undefined : true), 10_000);
     expect(readdirSync(tmp).filter((name) => name.startsWith("grade-watch-"))).toEqual([]);
+    // The HTML report stays, without its self-reload (nothing rewrites it any more).
+    const html = readFileSync(HTML_REPORT, "utf8");
+    expect(html).toContain("<h1>Grade: ");
+    expect(html).not.toContain("location.reload()");
   } finally {
     killTree(session);
   }

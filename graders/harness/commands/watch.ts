@@ -45,6 +45,8 @@ const checker = new TypeChecker();
 /** How often the HTML report reloads itself while watch mode runs. */
 const RELOAD_SECONDS = 2;
 let lastReport: GradeReport | undefined;
+// However watch ends (q, Ctrl-C, a closed terminal), the report stays, without its reload: nothing rewrites it any more.
+onShutdown(() => void (lastReport && writeFileMakingDirs(HTML_REPORT, renderHtml(lastReport))));
 
 class WatchScoreboard implements Reporter {
   private started = 0;
@@ -98,8 +100,6 @@ async function quit(): Promise<void> {
   if (quitting) return;
   quitting = true;
   console.log(forTerminal("\nwatch stopped.", style));
-  // The report stays, without its reload: nothing rewrites it any more.
-  if (lastReport) writeFileMakingDirs(HTML_REPORT, renderHtml(lastReport));
   setTimeout(() => process.exit(0), 3_000).unref(); // whatever vitest still waits for
   await vitest.close().catch(() => undefined);
   process.exit(0);
