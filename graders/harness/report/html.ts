@@ -8,6 +8,7 @@
  * which checks were open and where the page was scrolled.
  */
 import { EXERCISES } from "../core/exercises.ts";
+import { displayDir } from "../core/paths.ts";
 import type { Timeline } from "../core/timeline.ts";
 import type { ExerciseReport, GradeReport, TestReport } from "./report.ts";
 import { escapeHtml, trackSvg } from "./svg.ts";
@@ -68,7 +69,7 @@ export function renderHtml(report: GradeReport, options: HtmlOptions = {}): stri
     `<title>Grade ${report.score}/${report.maxScore}</title><style>${STYLE}</style></head>`;
   const body = [
     `<h1>Grade: ${report.score}/${report.maxScore}</h1>`,
-    `<p class="muted">Graded folder: <code>${escapeHtml(report.target)}</code>. Pictures show what your code did in the checks' virtual time (top) over what a correct solution does in the same scenario (below).` +
+    `<p class="muted">Graded folder: <code>${escapeHtml(displayDir(report.target))}</code>. Pictures show what your code did in the checks' virtual time (top) over what a correct solution does in the same scenario (below).` +
       `${options.reloadSeconds ? ` This page reloads every ${options.reloadSeconds} s while <code>npm run watch</code> runs.` : ""}</p>`,
     ...(report.modified?.length ? [`<p class="bad">The grading files differ from the course's: ${report.modified.map((f) => `<code>${escapeHtml(f)}</code>`).join(", ")}.</p>`] : []),
     ...(report.typeErrors?.length
