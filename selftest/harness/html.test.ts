@@ -38,6 +38,10 @@ describe("timelines as data", () => {
     expect(inFlightAtStarts(s)).toEqual([1, 2, 2, 2]);
   });
 
+  test("a span that ends where it starts still counts itself in the in-flight text", () => {
+    expect(inFlightAtStarts(spans([[0, undefined], [0, 0]]))).toEqual([1, 2]);
+  });
+
   test("greedy lanes are as many as the most spans open at once, open spans included", () => {
     const s = spans([[0, 5], [1, undefined], [2, 3], [3, 4], [4, 9], [6, 7]]);
     expect(Math.max(...laneOf(s)) + 1).toBe(peakOf(s));

@@ -83,9 +83,12 @@ export function laneOf(spans: readonly Span[]): number[] {
   return lanes;
 }
 
-/** In-flight counts at each span's start, in start order: the text timeline "1 2 3 3 3 (limit 3)". */
+/**
+ * In-flight counts at each span's start, in start order: the text timeline "1 2 3 3 3 (limit 3)". A span
+ * counts itself, even one that ended at the x it started (a body sent whole at once).
+ */
 export function inFlightAtStarts(spans: readonly Span[]): number[] {
-  return spans.map((s, i) => spans.slice(0, i + 1).filter((o) => o.start <= s.start && (o.end === undefined || o.end > s.start)).length);
+  return spans.map((s, i) => spans.slice(0, i + 1).filter((o) => o === s || (o.start <= s.start && (o.end === undefined || o.end > s.start))).length);
 }
 
 /**
