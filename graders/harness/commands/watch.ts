@@ -88,12 +88,12 @@ const vitest = await createGradingVitest(
   { watch: true },
 );
 onShutdown(closeWarmPool);
-watchdog.start();
-await vitest.start();
 
 /**
  * `q` quits, as in vitest and rustlings (in a terminal the keys come one by one, so Ctrl-C is read here
  * too); from a pipe, a line "q" does. Everything is stopped and the temporary folder removed on exit.
+ * Keys are read before the first grade starts: a Ctrl-C typed as soon as the first score shows is a key,
+ * not a SIGINT of a terminal still in cooked mode.
  */
 let quitting = false;
 async function quit(): Promise<void> {
@@ -109,6 +109,9 @@ process.stdin.setEncoding("utf8");
 process.stdin.on("data", (keys: string) => {
   if (/^q\s*$|\u0003/i.test(keys)) void quit();
 });
+
+watchdog.start();
+await vitest.start();
 
 /**
  * Regrade on save. vitest's own watcher misses the learner's file (graders import it by a path chosen at
