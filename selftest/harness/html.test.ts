@@ -9,11 +9,11 @@
  * Without Chromium the browser part is skipped locally, and fails in CI (.ci/run installs it and sets CHROMIUM_PATH).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { EXERCISES } from "../../graders/harness/core/exercises.ts";
 import { REPO_ROOT } from "../../graders/harness/core/paths.ts";
@@ -21,9 +21,8 @@ import { inFlightAtStarts, laneOf, peakOf, slidingWindowSpans, type Span, type T
 import { escapeHtml } from "../../graders/harness/report/svg.ts";
 import { renderHtml } from "../../graders/harness/report/html.ts";
 import type { GradeReport } from "../../graders/harness/report/report.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../../tools/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 /** .ci/run sets CHROMIUM_PATH: there a missing browser fails the test instead of skipping it. */
 const required = Boolean(process.env.CHROMIUM_PATH || process.env.CI);
 const SHOTS = path.join(REPO_ROOT, "reports", "browser");
@@ -143,16 +142,13 @@ describe("the recorded timelines", () => {
   });
 });
 
-describe.skipIf(!hasChromium && !required)("the HTML report in a real Chromium", () => {
+describe.skipIf(!hasChromium() && !required)("the HTML report in a real Chromium", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    expect(hasChromium, `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`).toBe(true);
+    expect(hasChromium(), `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`).toBe(true);
     mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@
  * vitest and the engine are imported lazily, so the pure modules stay cheap to import in the unit test.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -15,6 +15,7 @@ import type { GradeReport } from "../../graders/harness/report/report.ts";
 import { killTree, treeRoot } from "../../graders/harness/engine/process-tree.ts";
 import { onShutdown } from "../../graders/harness/engine/shutdown.ts";
 import type { BenchOptions } from "./options.ts";
+import { CHROMIUM, hasChromium, launchChromium } from "../chromium.ts";
 import { EXPERIMENT_BATCH, type BatchRun, type Experiment, type FileProfile, type HtmlBench, type HtmlPage, type Machine, type ProfileRun, type WatchSession } from "./report.ts";
 import { formatBytes, formatMs } from "./format.ts";
 import { childrenCpuMsFromStat, median, rotated } from "./stats.ts";
@@ -553,9 +554,6 @@ export async function batchOnce(size: number): Promise<BatchRun> {
   }
 }
 
-/** The browser of the html section: CHROMIUM_PATH, else Debian's chromium (as selftest/harness/html.test.ts). */
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 /** The floor of the page loads: an HTML page with nothing to lay out. */
 const EMPTY_PAGE = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>empty</title></head><body></body></html>\n`;
 /** The failing learner of the html section: solutions/ with 01 replaced by this known submission. */
@@ -617,17 +615,16 @@ export async function htmlBench(runs: number, notes: string[]): Promise<HtmlBenc
     for (const p of pages) log(`  ${p.name}: ${formatBytes(p.bytes)}, renderHtml median ${formatMs(median(p.renderMs))}`);
 
     const result: HtmlBench = { pages: pages.map(({ url: _, ...p }) => p), emptyLoadMs: [] };
-    if (!existsSync(CHROMIUM)) {
+    if (!hasChromium()) {
       note(`no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH): the browser rows are skipped`);
       return result;
     }
     const emptyFile = path.join(dir, "empty.html");
     writeFileSync(emptyFile, EMPTY_PAGE);
-    const { chromium } = await import("playwright-core");
     let browser: import("playwright-core").Browser | undefined;
     try {
       const t0 = performance.now();
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      browser = await launchChromium();
       result.browser = { version: browser.version(), launchMs: performance.now() - t0 };
       const open = browser;
       /** A fresh page (its own context): load the file until "load", then force a layout. */

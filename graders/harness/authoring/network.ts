@@ -112,6 +112,9 @@ export function useNetwork(options: NetworkOptions = {}): MockNetwork {
   };
 }
 
+/** A request's short name in a picture: the last segment of its path ("file-03.txt"). */
+const fileName = (url: URL) => url.pathname.split("/").pop() || url.pathname;
+
 /** A request held by the mock server until the test releases it. */
 export interface HeldRequest {
   readonly url: URL;
@@ -137,7 +140,7 @@ export class Gates {
 
   constructor(
     private readonly respond: (request: Request) => Response | Promise<Response>,
-    private readonly label: (url: URL) => string = (url) => url.pathname.split("/").pop() || url.pathname,
+    private readonly label: (url: URL) => string = fileName,
   ) {}
 
   /** An MSW handler for `method url` that holds each request on a gate. */
@@ -235,7 +238,7 @@ export class StreamedBodies {
       const bytes = this.body(target);
       let open!: () => void;
       const opened = new Promise<void>((resolve) => (open = resolve));
-      const span: Span = { label: target.pathname.split("/").pop() || target.pathname, start: this.step };
+      const span: Span = { label: fileName(target), start: this.step };
       const finish = () => void (span.end = this.step);
       const download = {
         url: target,

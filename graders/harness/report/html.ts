@@ -29,7 +29,7 @@ const STYLE = `
 body { margin: 0 auto; max-width: 920px; padding: 16px; background: var(--bg); color: var(--fg);
   font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; overflow-wrap: anywhere; }
 h1 { font-size: 1.5em; margin: .2em 0; } h2 { font-size: 1.15em; margin: 1.4em 0 .4em; }
-.muted, figcaption, .legend-note { color: var(--muted); font-size: .9em; }
+.muted, figcaption { color: var(--muted); font-size: .9em; }
 .ok { color: var(--ok); } .bad { color: var(--bad); }
 details.check { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; background: var(--card); }
 details.check > summary { cursor: pointer; padding: 6px 10px; list-style-position: inside; }
